@@ -1,0 +1,33 @@
+"""Campaign (ERPNext) document events."""
+
+import frappe
+from frappe import _
+from frappe.utils import getdate
+
+from crm_marketing_app.engine import campaign as rules
+from crm_marketing_app.utils import engine_errors
+
+
+def validate(doc, method=None):
+	with engine_errors(_("Invalid Campaign")):
+		rules.check_dates(doc.start_date and getdate(doc.start_date), doc.end_date and getdate(doc.end_date))
+		rules.check_budget(doc.budget)
+		rules.check_parent(
+			doc.name, doc.parent_campaign, lambda name: frappe.db.get_value("Campaign", name, "parent_campaign")
+		)
+	validate_promo_code(doc)
+
+
+def validate_promo_code(doc):
+	if not doc.promo_code:
+		return
+	doc.promo_code = doc.promo_code.strip()
+	other = frappe.db.get_value(
+		"Campaign", {"promo_code": doc.promo_code, "name": ("!=", doc.name or "")}, "name"
+	)
+	if other:
+		frappe.throw(
+			_("Promo Code {0} is already used by Campaign {1}").format(frappe.bold(doc.promo_code), other),
+			frappe.ValidationError,
+			title=_("Invalid Campaign"),
+		)

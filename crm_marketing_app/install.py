@@ -1,0 +1,68 @@
+"""Install, migrate and uninstall steps that fixtures cannot express."""
+
+import frappe
+from frappe.permissions import add_permission, update_permission_property
+
+MARKETING_ROLES = ("Marketing Manager", "Marketing User")
+WORKFLOW = "Campaign Approval"
+
+SETTINGS_DEFAULTS = {
+	"hot_threshold": 50,
+	"warm_threshold": 20,
+	"attribution_model": "Last Touch",
+	"attribution_window_days": 90,
+}
+
+# Access our roles (and the accountants) need on ERPNext's own DocTypes.
+# Each entry: (doctype, role, rights set on permlevel 0).
+HOST_PERMISSIONS = [
+	("Campaign", "Marketing Manager", ("read", "write", "create", "delete", "report", "export", "print", "email", "share")),
+	("Campaign", "Marketing User", ("read", "write", "create", "report", "export", "print", "email", "share")),
+	("Campaign", "Accounts User", ("read", "report", "export", "print")),
+	("Lead", "Marketing Manager", ("read", "write", "create", "report", "export", "print", "email")),
+	("Lead", "Marketing User", ("read", "write", "create", "report", "export", "print", "email")),
+	("Contact", "Marketing Manager", ("read", "report", "export", "email")),
+	("Contact", "Marketing User", ("read", "report", "export", "email")),
+	("Customer", "Marketing Manager", ("read", "report", "export")),
+	("Customer", "Marketing User", ("read", "report", "export")),
+	("Prospect", "Marketing Manager", ("read", "report", "export")),
+	("Prospect", "Marketing User", ("read", "report", "export")),
+]
+
+
+def after_install():
+	after_migrate()
+
+
+def after_migrate():
+	set_settings_defaults()
+	grant_host_permissions()
+
+
+def set_settings_defaults():
+	for field, value in SETTINGS_DEFAULTS.items():
+		if frappe.db.get_single_value("CRM Marketing Settings", field) in (None, "", 0):
+			frappe.db.set_single_value("CRM Marketing Settings", field, value)
+
+
+def grant_host_permissions():
+	for doctype, role, rights in HOST_PERMISSIONS:
+		if not frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
+			add_permission(doctype, role, 0)
+		for right in rights:
+			update_permission_property(doctype, role, 0, right, 1, validate=False)
+	frappe.clear_cache()
+
+
+def before_uninstall():
+	"""Removes what the app added to ERPNext's DocTypes; their records stay as they are."""
+	frappe.delete_doc("Workflow", WORKFLOW, ignore_missing=True, force=True)
+	for name in frappe.get_all("Custom Field", filters={"module": "CRM Marketing App"}, pluck="name"):
+		frappe.delete_doc("Custom Field", name, force=True)
+	for doctype, role, _rights in HOST_PERMISSIONS:
+		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": role})
+	frappe.db.delete("Custom DocPerm", {"role": ("in", MARKETING_ROLES)})
+	frappe.db.delete("Has Role", {"role": ("in", MARKETING_ROLES)})
+	for role in MARKETING_ROLES:
+		frappe.delete_doc("Role", role, ignore_missing=True, force=True)
+	frappe.clear_cache()

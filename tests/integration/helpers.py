@@ -1,0 +1,137 @@
+"""Records the integration tests build on the live site."""
+
+import frappe
+from frappe.utils import random_string
+
+
+def make_user(roles: list[str], prefix: str = "crm") -> str:
+	"""A desk user with exactly `roles`; rolled back with the test."""
+	email = f"{prefix}-{random_string(8).lower()}@example.com"
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": prefix,
+			"send_welcome_email": 0,
+			"user_type": "System User",
+			"roles": [{"role": r} for r in roles],
+		}
+	).insert(ignore_permissions=True)
+	return user.name
+
+
+def make_campaign(**fields) -> "frappe.model.document.Document":
+	doc = frappe.get_doc(
+		{
+			"doctype": "Campaign",
+			"campaign_name": fields.pop("campaign_name", f"Test Campaign {random_string(6)}"),
+			"campaign_type": "Exhibition",
+			**fields,
+		}
+	)
+	return doc.insert()
+
+
+def default_company() -> str:
+	return frappe.db.get_single_value("Global Defaults", "default_company") or frappe.get_all("Company", pluck="name")[0]
+
+
+def make_item(item_code: str | None = None, item_group: str = "Products", **fields) -> str:
+	item_code = item_code or f"CRM-ITEM-{random_string(6)}"
+	if not frappe.db.exists("Item", item_code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": item_code,
+				"item_name": fields.pop("item_name", item_code),
+				"item_group": item_group,
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+				**fields,
+			}
+		).insert()
+	return item_code
+
+
+def make_customer(customer_name: str | None = None, **fields) -> str:
+	customer_name = customer_name or f"CRM Customer {random_string(6)}"
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": customer_name,
+				"customer_group": fields.pop("customer_group", "Commercial"),
+				"territory": fields.pop("territory", "All Territories"),
+				**fields,
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def ensure_fiscal_year(date) -> None:
+	"""Sales documents need a fiscal year around their date; tests date documents freely."""
+	from frappe.utils import getdate
+
+	year = getdate(date).year
+	if not frappe.db.exists("Fiscal Year", str(year)):
+		frappe.get_doc(
+			{
+				"doctype": "Fiscal Year",
+				"year": str(year),
+				"year_start_date": f"{year}-01-01",
+				"year_end_date": f"{year}-12-31",
+			}
+		).insert(ignore_permissions=True)
+
+
+def make_sales_order(customer: str, items: list[tuple[str, float, float]], transaction_date=None, submit=True, **fields):
+	"""A Sales Order of `items` as (item_code, qty, rate), submitted unless told otherwise."""
+	from frappe.utils import add_days, getdate, nowdate
+
+	transaction_date = getdate(transaction_date or nowdate())
+	ensure_fiscal_year(transaction_date)
+	company = fields.pop("company", default_company())
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Order",
+			"customer": customer,
+			"company": company,
+			"transaction_date": transaction_date,
+			"delivery_date": add_days(transaction_date, 7),
+			"items": [
+				{"item_code": code, "qty": qty, "rate": rate, "delivery_date": add_days(transaction_date, 7)}
+				for code, qty, rate in items
+			],
+			**fields,
+		}
+	)
+	doc.insert()
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_sales_invoice(customer: str, items: list[tuple[str, float, float]], posting_date=None, submit=True, **fields):
+	"""A Sales Invoice (not from an order) of `items` as (item_code, qty, rate)."""
+	from frappe.utils import getdate, nowdate
+
+	posting_date = getdate(posting_date or nowdate())
+	ensure_fiscal_year(posting_date)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": fields.pop("company", default_company()),
+			"posting_date": posting_date,
+			"set_posting_time": 1,
+			"due_date": posting_date,
+			"items": [{"item_code": code, "qty": qty, "rate": rate} for code, qty, rate in items],
+			**fields,
+		}
+	)
+	doc.insert()
+	if submit:
+		doc.submit()
+	return doc

@@ -1,0 +1,3 @@
+frappe.ui.form.on("Campaign Response", {
+	refresh(frm) {},
+});

@@ -1,0 +1,3 @@
+frappe.ui.form.on("Marketing Service Type", {
+	refresh(frm) {},
+});

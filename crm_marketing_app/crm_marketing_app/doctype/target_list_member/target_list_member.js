@@ -1,0 +1,3 @@
+frappe.ui.form.on("Target List Member", {
+	refresh(frm) {},
+});

@@ -30,9 +30,88 @@ fixtures = [
 doc_events = {
 	"Campaign": {
 		"validate": "crm_marketing_app.events.campaign.validate",
+		"on_update": [
+			"crm_marketing_app.suppliers.costs.on_campaign_update",
+			"crm_marketing_app.attribution.events.on_cost_change",
+		],
 	},
+	"Campaign Activity": {
+		"validate": "crm_marketing_app.suppliers.costs.validate_activity",
+		"on_update": [
+			"crm_marketing_app.suppliers.costs.on_activity_change",
+			"crm_marketing_app.attribution.events.on_cost_change",
+		],
+		"after_delete": [
+			"crm_marketing_app.suppliers.costs.on_activity_change",
+			"crm_marketing_app.attribution.events.on_cost_change",
+		],
+	},
+	"Purchase Invoice": {
+		"on_submit": "crm_marketing_app.suppliers.costs.on_purchase_invoice_change",
+		"on_cancel": "crm_marketing_app.suppliers.costs.on_purchase_invoice_change",
+	},
+	"Sales Order": {
+		"on_submit": "crm_marketing_app.attribution.events.on_submit",
+		"on_cancel": "crm_marketing_app.attribution.events.on_cancel",
+	},
+	"Sales Invoice": {
+		"on_submit": "crm_marketing_app.attribution.events.on_submit",
+		"on_cancel": "crm_marketing_app.attribution.events.on_cancel",
+	},
+	"Lead": {
+		"validate": "crm_marketing_app.scoring.incremental.score_document",
+		"on_update": [
+			"crm_marketing_app.target_lists.members.on_person_update",
+			"crm_marketing_app.attribution.events.on_lead_source_change",
+		],
+		"after_delete": "crm_marketing_app.attribution.events.on_lead_source_change",
+	},
+	"Contact": {
+		"validate": "crm_marketing_app.scoring.incremental.score_document",
+		"on_update": "crm_marketing_app.target_lists.members.on_person_update",
+	},
+	"Email Unsubscribe": {
+		"after_insert": [
+			"crm_marketing_app.target_lists.members.on_email_unsubscribe",
+			"crm_marketing_app.campaign_execution.tracking.on_email_unsubscribe",
+		],
+		"on_trash": "crm_marketing_app.target_lists.members.on_email_unsubscribe",
+	},
+	"Campaign Response": {
+		"on_update": [
+			"crm_marketing_app.scoring.incremental.rescore_respondents",
+			"crm_marketing_app.attribution.events.on_lead_source_change",
+		],
+		"after_delete": [
+			"crm_marketing_app.scoring.incremental.rescore_respondents",
+			"crm_marketing_app.attribution.events.on_lead_source_change",
+		],
+	},
+	"CRM Marketing Settings": {"on_change": "crm_marketing_app.scoring.bulk.on_settings_change"},
 }
 
 scheduler_events = {
-	"daily_long": [],
+	"daily_long": [
+		"crm_marketing_app.tasks.recompute_campaign_rollups",
+		"crm_marketing_app.tasks.update_reference_funnels",
+		"crm_marketing_app.tasks.rescore_all",
+		"crm_marketing_app.tasks.run_marketing_triggers",
+		"crm_marketing_app.tasks.refresh_dynamic_lists",
+	],
+}
+
+doctype_js = {"Campaign": "public/js/campaign.js", "Campaign Activity": "public/js/campaign_activity_costs.js", "Lead": "public/js/lead_score.js", "Contact": "public/js/lead_score.js"}
+
+doctype_list_js = {
+	"Lead": ["public/js/lead_score_list.js", "public/js/add_to_target_list.js"],
+	"Contact": ["public/js/lead_score_list.js", "public/js/add_to_target_list.js"],
+	"Customer": "public/js/add_to_target_list.js",
+	"Prospect": "public/js/add_to_target_list.js",
+}
+
+override_doctype_dashboards = {
+	"Campaign": ["crm_marketing_app.attribution.dashboard.campaign_dashboard"],
+	"Lead": ["crm_marketing_app.target_lists.dashboard.lead"],
+	"Contact": ["crm_marketing_app.target_lists.dashboard.contact"],
+	"Customer": ["crm_marketing_app.target_lists.dashboard.customer"],
 }

@@ -27,6 +27,11 @@ HOST_PERMISSIONS = [
 	("Customer", "Marketing User", ("read", "report", "export")),
 	("Prospect", "Marketing Manager", ("read", "report", "export")),
 	("Prospect", "Marketing User", ("read", "report", "export")),
+	# Suppliers and their invoices, to link vendors and costs to activities.
+	("Supplier", "Marketing Manager", ("read", "report")),
+	("Supplier", "Marketing User", ("read", "report")),
+	("Purchase Invoice", "Marketing Manager", ("read", "report")),
+	("Purchase Invoice", "Marketing User", ("read", "report")),
 ]
 
 

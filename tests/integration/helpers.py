@@ -135,3 +135,66 @@ def make_sales_invoice(customer: str, items: list[tuple[str, float, float]], pos
 	if submit:
 		doc.submit()
 	return doc
+
+
+def make_supplier(supplier_name: str | None = None, **fields) -> str:
+	"""An ERPNext Supplier (for purchase invoices)."""
+	supplier_name = supplier_name or f"CRM Supplier {random_string(6)}"
+	return frappe.get_doc({"doctype": "Supplier", "supplier_name": supplier_name, **fields}).insert().name
+
+
+def make_purchase_invoice(
+	supplier: str, items: list[tuple[str, float, float]], posting_date=None, submit=True, **fields
+):
+	"""A Purchase Invoice of non-stock `items` as (item_code, qty, rate), submitted unless told otherwise."""
+	from frappe.utils import getdate, nowdate
+
+	posting_date = getdate(posting_date or nowdate())
+	ensure_fiscal_year(posting_date)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Purchase Invoice",
+			"supplier": supplier,
+			"company": fields.pop("company", default_company()),
+			"posting_date": posting_date,
+			"set_posting_time": 1,
+			"bill_date": posting_date,
+			"due_date": posting_date,
+			"update_stock": 0,
+			"items": [{"item_code": code, "qty": qty, "rate": rate} for code, qty, rate in items],
+			**fields,
+		}
+	)
+	doc.insert()
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_campaign_activity(campaign: str, **fields) -> "frappe.model.document.Document":
+	"""A Campaign Activity of `campaign` (an Exhibition on 2026-03-02 unless told otherwise)."""
+	return frappe.get_doc(
+		{
+			"doctype": "Campaign Activity",
+			"campaign": campaign,
+			"subject": fields.pop("subject", f"Activity {random_string(6)}"),
+			"channel": fields.pop("channel", "Exhibition"),
+			"scheduled_date": fields.pop("scheduled_date", "2026-03-02"),
+			**fields,
+		}
+	).insert()
+
+
+def make_marketing_supplier(supplier_name: str | None = None, **fields) -> "frappe.model.document.Document":
+	"""A Marketing Supplier; `service_types` may be given as plain names."""
+	service_types = [
+		{"service_type": s} if isinstance(s, str) else s for s in fields.pop("service_types", [])
+	]
+	return frappe.get_doc(
+		{
+			"doctype": "Marketing Supplier",
+			"supplier_name": supplier_name or f"CRM Marketing Supplier {random_string(6)}",
+			"service_types": service_types,
+			**fields,
+		}
+	).insert()

@@ -1,16 +1,14 @@
-import frappe
 from frappe import _
 from frappe.model.document import Document
+
+from crm_marketing_app.engine import funnel as engine
+from crm_marketing_app.utils import engine_errors
 
 
 class MarketingFunnel(Document):
 	def validate(self):
-		for stage in self.stages:
-			for field in ("planned_conversion", "reference_conversion"):
-				value = stage.get(field) or 0
-				if not 0 <= value <= 100:
-					frappe.throw(
-						_("Row {0}: {1} must be between 0 and 100, not {2}").format(
-							stage.idx, _(stage.meta.get_label(field)), value
-						)
-					)
+		with engine_errors(_("Invalid Marketing Funnel")):
+			engine.check_tolerance(self.tolerance)
+			for stage in self.stages:
+				engine.check_stage(stage.idx, stage.entry_event, stage.planned_conversion)
+				engine.check_percent(stage.idx, stage.reference_conversion)

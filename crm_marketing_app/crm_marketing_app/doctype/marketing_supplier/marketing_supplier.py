@@ -1,5 +1,32 @@
+import frappe
+from frappe import _
+from frappe.contacts.address_and_contact import delete_contact_and_address, load_address_and_contact
 from frappe.model.document import Document
+
+from crm_marketing_app.engine import suppliers as rating
+from crm_marketing_app.suppliers.rollups import criterion_weights, update_supplier_rollups
+from crm_marketing_app.utils import engine_errors
+
+ROLLUPS = ["engagement_count", "total_spend", "last_engaged_on"]
 
 
 class MarketingSupplier(Document):
-	pass
+	def onload(self):
+		load_address_and_contact(self)
+
+	def validate(self):
+		weights = criterion_weights([row.criterion for row in self.evaluations])
+		with engine_errors(_("Invalid Evaluation")):
+			for row in self.evaluations:
+				rating.check_score(row.score, row.criterion)
+			self.weighted_score = rating.weighted_score(
+				(row.score, weights.get(row.criterion, 0)) for row in self.evaluations
+			)
+
+	def on_update(self):
+		# The form carries the rollups it loaded; activities may have changed them since.
+		update_supplier_rollups([self.name])
+		self.update(frappe.db.get_value(self.doctype, self.name, ROLLUPS, as_dict=True))
+
+	def on_trash(self):
+		delete_contact_and_address(self.doctype, self.name)

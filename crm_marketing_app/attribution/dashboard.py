@@ -1,0 +1,46 @@
+"""The Campaign form's revenue dashboard: budget used, revenue, ROI and the attributed documents."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, Sum
+
+
+@frappe.whitelist()
+def get_campaign_revenue(campaign: str) -> dict:
+	frappe.has_permission("Campaign", "read", doc=campaign, throw=True)
+	budget, actual_cost, revenue, roi, company = frappe.db.get_value(
+		"Campaign", campaign, ("budget", "actual_cost", "attributed_revenue", "roi", "company")
+	)
+	ca = frappe.qb.DocType("Campaign Attribution")
+	documents = (
+		frappe.qb.from_(ca)
+		.select(ca.reference_doctype, Count("*").as_("count"), Sum(ca.amount).as_("amount"))
+		.where(ca.campaign == campaign)
+		.groupby(ca.reference_doctype)
+		.run(as_dict=True)
+	)
+	return {
+		"budget": budget or 0,
+		"actual_cost": actual_cost or 0,
+		"budget_used": round(100.0 * (actual_cost or 0) / budget, 1) if budget else None,
+		"attributed_revenue": revenue or 0,
+		"roi": roi or 0,
+		"documents": documents,
+		"currency": frappe.get_cached_value("Company", company, "default_currency")
+		if company
+		else frappe.db.get_default("currency"),
+	}
+
+
+def campaign_dashboard(data: dict) -> dict:
+	"""Adds the documents a campaign brought to the Campaign form's connections (override hook)."""
+	data = frappe._dict(data)
+	data.setdefault("fieldname", "campaign")
+	data.setdefault("non_standard_fieldnames", {}).update({"Lead": "campaign_name"})
+	data.setdefault("transactions", []).extend(
+		[
+			{"label": _("Revenue"), "items": ["Campaign Attribution", "Sales Order", "Sales Invoice"]},
+			{"label": _("Pipeline"), "items": ["Lead", "Opportunity", "Quotation"]},
+		]
+	)
+	return data

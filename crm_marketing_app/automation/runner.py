@@ -1,0 +1,396 @@
+"""Runs Marketing Triggers: claim due records in the log, then act on the claimed ones.
+
+Exactly-once: a run INSERT IGNOREs one log row per due (trigger, record) with its
+own run id; the log's unique key lets only one of two concurrent runs insert a
+given row (the other waits for the first to commit, then skips it). The run then
+acts only on the rows carrying its run id, and commits the claims together with
+the actions, chunk by chunk. A crash before that commit rolls back both, so the
+records are claimed again by the next run (within the trigger's catch-up days);
+nothing is done twice and nothing stays half done. A record whose action fails
+(a template that does not render, no email address…) is rolled back alone,
+marked Failed with the error in the log, and reported on the trigger.
+"""
+
+import hashlib
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Concat, Count, Function
+from frappe.utils import getdate, now_datetime, nowdate
+from frappe.utils.jinja import get_jenv
+
+from crm_marketing_app.automation.selection import due_records, with_party
+from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
+from crm_marketing_app.target_lists import members
+from crm_marketing_app.utils import get_settings
+
+CHUNK = 500
+LOG = "Marketing Trigger Log"
+# Where a preview or a saved template finds a sample record for each event
+SAMPLE_REFERENCE = {
+	"After Order": ("Sales Order", "customer"),
+	"No Order Since": ("Customer", None),
+	"Lead Idle": ("Lead", None),
+	"Score Reached": ("Lead", None),
+	"Response Received": ("Campaign Response", "respondent"),
+}
+
+
+def run_marketing_triggers(today: date | str | None = None) -> dict[str, dict]:
+	"""The daily job: every enabled trigger; one failing trigger does not stop the others."""
+	names = frappe.get_all("Marketing Trigger", filters={"enabled": 1}, pluck="name", order_by="name")
+	results = {}
+	for done, name in enumerate(names, start=1):
+		try:
+			results[name] = run_trigger(name, today)
+		except Exception:
+			# only the failed trigger's current chunk is lost: finished chunks are committed
+			frappe.db.rollback()
+			frappe.log_error(
+				title=_("Marketing Trigger {0} failed").format(name),
+				reference_doctype="Marketing Trigger",
+				reference_name=name,
+			)
+		frappe.publish_progress(done * 100 / len(names), title=_("Running Marketing Triggers"))
+	return results
+
+
+def run_trigger(trigger_name: str, today: date | str | None = None) -> dict[str, int]:
+	"""Fires one enabled trigger for everything due on `today`; returns fired and failed counts."""
+	trigger = frappe.get_doc("Marketing Trigger", trigger_name)
+	if not trigger.enabled:
+		return {"fired": 0, "failed": 0}
+	today = getdate(today or nowdate())
+	run_id = frappe.generate_hash(length=20)
+	due = due_records(trigger, today).as_("due")
+	total = frappe.qb.from_(due).select(Count("*")).run()[0][0]
+	fired, failures = 0, []
+	while claimed := _claim(trigger, today, run_id):
+		chunk_failures = ACTIONS[trigger.action](trigger, claimed, today, run_id)
+		fired += len(claimed) - len(chunk_failures)
+		failures += chunk_failures
+		_commit()
+		frappe.publish_progress(
+			min(100, (fired + len(failures)) * 100 / (total or 1)),
+			title=_("Running Marketing Trigger {0}").format(trigger.name),
+			doctype="Marketing Trigger",
+			docname=trigger.name,
+		)
+	trigger.db_set(
+		{"last_run_on": now_datetime(), "last_run_fired": fired, "last_run_failed": len(failures)},
+		update_modified=False,
+	)
+	if failures:
+		_report_failures(trigger, failures)
+	_commit()
+	return {"fired": fired, "failed": len(failures)}
+
+
+def preview(trigger, today: date | str | None = None, limit: int = 100) -> list[dict]:
+	"""What `run_trigger` would fire for today, without acting: the same selection."""
+	today = getdate(today or nowdate())
+	due = due_records(trigger, today).as_("due")
+	rows = with_party(due).orderby(due.base_date).orderby(due.reference_name).limit(limit).run(as_dict=True)
+	for row in rows:
+		row.due_date = (
+			due_date(getdate(row.base_date), trigger.offset_months or 0, trigger.offset_days or 0)
+			if trigger.event in DATE_EVENTS
+			else getdate(row.base_date)
+		)
+		row.assign_to = row.owner_user or trigger.assign_to
+	return rows
+
+
+def _commit():
+	# tests keep everything in their rolled-back transaction; real runs commit each chunk
+	if not frappe.flags.in_test:
+		frappe.db.commit()
+
+
+def _claim(trigger, today: date, run_id: str) -> list[dict]:
+	"""Log rows for up to CHUNK due records; returns those this run inserted, with their party.
+
+	The due records are read without locks and inserted in name order: a concurrent run
+	inserting the same keys just waits for this one to commit and then skips them, and
+	the common order leaves no lock cycle (an INSERT … SELECT reading the log would
+	take shared gap locks on it, and two runs would deadlock).
+	"""
+	due = due_records(trigger, today).limit(CHUNK).run(as_dict=True)
+	if not due:
+		return []
+	log = frappe.qb.DocType(LOG)
+	now, user = now_datetime(), frappe.session.user
+	rows = sorted(
+		(
+			# the name is a digest of the unique key, so a record's row has one name in every run
+			hashlib.md5(
+				"\x1f".join((trigger.name, r.reference_doctype, r.reference_name)).encode()
+			).hexdigest(),
+			now,
+			now,
+			user,
+			user,
+			0,
+			0,
+			trigger.name,
+			"Claimed",
+			run_id,
+			r.reference_doctype,
+			r.reference_name,
+			r.party_doctype,
+			r.party,
+		)
+		for r in due
+	)
+	(
+		frappe.qb.into(log)
+		.ignore()
+		.columns(
+			log.name,
+			log.creation,
+			log.modified,
+			log.owner,
+			log.modified_by,
+			log.docstatus,
+			log.idx,
+			log.marketing_trigger,
+			log.status,
+			log.run_id,
+			log.reference_doctype,
+			log.reference_name,
+			log.party_doctype,
+			log.party,
+		)
+		.insert(*rows)
+	).run()
+	return with_party(_claimed_by(run_id)).run(as_dict=True)
+
+
+def _claimed_by(run_id: str):
+	log = frappe.qb.DocType(LOG)
+	return (
+		frappe.qb.from_(log)
+		.select(
+			log.name.as_("log_name"), log.reference_doctype, log.reference_name, log.party_doctype, log.party
+		)
+		.where((log.run_id == run_id) & (log.status == "Claimed"))
+	).as_("claimed")
+
+
+def _mark(
+	log_name: str,
+	status: str,
+	action_doctype: str | None = None,
+	action_name: str | None = None,
+	error: str | None = None,
+):
+	log = frappe.qb.DocType(LOG)
+	(
+		frappe.qb.update(log)
+		.set(log.status, status)
+		.set(log.action_doctype, action_doctype)
+		.set(log.action_name, action_name)
+		.set(log.error, error)
+		.set(log.fired_on, now_datetime())
+		.where(log.name == log_name)
+	).run()
+
+
+def context(
+	trigger,
+	reference_doctype: str,
+	reference_name: str,
+	party_doctype: str | None,
+	party: str | None,
+	today: date,
+) -> dict:
+	"""What a trigger's templates see."""
+	doc = frappe.get_doc(reference_doctype, reference_name)
+	same = (party_doctype, party) == (reference_doctype, reference_name)
+	return {
+		"doc": doc,
+		"party": doc if same else (frappe.get_doc(party_doctype, party) if party_doctype and party else None),
+		"trigger": trigger,
+		"today": today,
+	}
+
+
+def sample_context(trigger, today: date) -> dict | None:
+	"""A context from the newest record of the kind the trigger's event fires for, if any."""
+	reference_doctype, party_field = SAMPLE_REFERENCE[trigger.event]
+	fields = (
+		["name"]
+		+ ([party_field] if party_field else [])
+		+ (["respondent_doctype"] if reference_doctype == "Campaign Response" else [])
+	)
+	sample = frappe.get_all(reference_doctype, fields=fields, order_by="creation desc", limit=1)
+	if not sample:
+		return None
+	row = sample[0]
+	party_doctype = row.get("respondent_doctype") or (
+		"Customer" if party_field == "customer" else reference_doctype
+	)
+	party = row.get(party_field) if party_field else row.name
+	return context(trigger, reference_doctype, row.name, party_doctype, party, today)
+
+
+def render(template: str, ctx: dict) -> str:
+	"""A trigger's Jinja template; raises the template's own error when it fails."""
+	# as frappe.render_template: no access to dunder attributes from user templates
+	if ".__" in template:
+		frappe.throw(_("Illegal template"))
+	return get_jenv().from_string(template).render(ctx)
+
+
+def _act_each(trigger, rows: list[dict], today: date, act) -> list[tuple[dict, str]]:
+	"""`act(row, ctx)` → (action doctype, action name) for each row, each rolled back alone on failure."""
+	failures = []
+	for row in rows:
+		frappe.db.savepoint("marketing_trigger_record")
+		try:
+			ctx = context(
+				trigger, row.reference_doctype, row.reference_name, row.party_doctype, row.party, today
+			)
+			action_doctype, action_name = act(row, ctx)
+		except Exception as e:
+			frappe.db.rollback(save_point="marketing_trigger_record")
+			frappe.clear_messages()
+			error = str(e) or repr(e)
+			_mark(row.log_name, "Failed", error=error)
+			failures.append((row, error))
+		else:
+			_mark(row.log_name, "Done", action_doctype, action_name)
+	return failures
+
+
+def _assignee(trigger, row) -> str:
+	user = row.owner_user or trigger.assign_to
+	if not user:
+		frappe.throw(
+			_("{0} {1} has no Account Manager or Lead Owner, and the trigger has no Assign To").format(
+				_(row.party_doctype), row.party
+			)
+		)
+	return user
+
+
+def _create_todo(trigger, rows, today, run_id):
+	def act(row, ctx):
+		todo = frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": _assignee(trigger, row),
+				"description": render(trigger.description, ctx),
+				"reference_type": row.reference_doctype,
+				"reference_name": row.reference_name,
+				"date": today,
+				"assigned_by": trigger.owner,
+			}
+		).insert(ignore_permissions=True)
+		return "ToDo", todo.name
+
+	return _act_each(trigger, rows, today, act)
+
+
+def _send_email(trigger, rows, today, run_id):
+	template = frappe.get_cached_doc("Email Template", trigger.email_template)
+	sender = get_settings().default_sender or None
+
+	def act(row, ctx):
+		if not row.email:
+			frappe.throw(_("{0} {1} has no email address").format(_(row.party_doctype), row.party))
+		queue = frappe.sendmail(
+			recipients=[row.email],
+			sender=sender,
+			subject=render(template.subject, ctx),
+			message=render(template.response_html if template.use_html else template.response, ctx),
+			reference_doctype=row.party_doctype,
+			reference_name=row.party,
+		)
+		# an unsubscribed recipient gets nothing: done, without a queued mail
+		return ("Email Queue", queue.name) if queue else (None, None)
+
+	return _act_each(trigger, rows, today, act)
+
+
+def _create_opportunity(trigger, rows, today, run_id):
+	company = frappe.defaults.get_global_default("company")
+
+	def act(row, ctx):
+		if row.party_doctype not in ("Customer", "Lead", "Prospect"):
+			frappe.throw(
+				_("An Opportunity cannot be made for {0} {1}").format(_(row.party_doctype), row.party)
+			)
+		opportunity = frappe.get_doc(
+			{
+				"doctype": "Opportunity",
+				"opportunity_from": row.party_doctype,
+				"party_name": row.party,
+				"company": company,
+				"transaction_date": today,
+				"opportunity_owner": row.owner_user or trigger.assign_to,
+				"items": [{"item_code": trigger.item, "qty": 1}] if trigger.item else [],
+				"notes": [{"note": render(trigger.description, ctx), "added_on": now_datetime()}]
+				if trigger.description
+				else [],
+			}
+		).insert(ignore_permissions=True)
+		return "Opportunity", opportunity.name
+
+	return _act_each(trigger, rows, today, act)
+
+
+def _add_to_target_list(trigger, rows, today, run_id):
+	"""Set-based, through the Target List's own add_members: every claimed party of the
+	list's kind joins the list once, with source Rule (those already on it stay as they are)."""
+	target_list = frappe.get_doc("Target List", trigger.target_list)
+	fitting = [row for row in rows if row.party_doctype == target_list.member_doctype]
+	if fitting:
+		members.add_members(
+			target_list, target_list.member_doctype, [row.party for row in fitting], source="Rule"
+		)
+	log, now = frappe.qb.DocType(LOG), now_datetime()
+	mine = (log.run_id == run_id) & (log.status == "Claimed")
+	(
+		frappe.qb.update(log)
+		.set(log.status, "Done")
+		.set(log.action_doctype, members.MEMBER)
+		# the member row's name is a digest of (list, member) whoever inserted it
+		.set(log.action_name, Function("MD5", Concat(target_list.name, "\n", log.party)))
+		.set(log.fired_on, now)
+		.where(mine & (log.party_doctype == target_list.member_doctype))
+	).run()
+	error = _("Target List {0} holds {1} records").format(target_list.name, _(target_list.member_doctype))
+	(
+		frappe.qb.update(log)
+		.set(log.status, "Failed")
+		.set(log.error, error)
+		.set(log.fired_on, now)
+		.where(mine)
+	).run()
+	return [(row, error) for row in rows if row.party_doctype != target_list.member_doctype]
+
+
+ACTIONS = {
+	"Create ToDo": _create_todo,
+	"Add To Target List": _add_to_target_list,
+	"Send Email": _send_email,
+	"Create Opportunity": _create_opportunity,
+}
+
+
+def _report_failures(trigger, failures: list[tuple[dict, str]]):
+	lines = "\n".join(
+		f"{row.reference_doctype} {row.reference_name}: {error}" for row, error in failures[:20]
+	)
+	message = _("{0} records failed in the run of {1}; the others went on. The first errors:").format(
+		len(failures), frappe.format(now_datetime(), "Datetime")
+	)
+	trigger.add_comment("Comment", text=f"{message}<pre>{frappe.utils.escape_html(lines)}</pre>")
+	frappe.log_error(
+		title=_("Marketing Trigger {0}: {1} records failed").format(trigger.name, len(failures)),
+		message=lines,
+		reference_doctype="Marketing Trigger",
+		reference_name=trigger.name,
+	)

@@ -1,0 +1,511 @@
+"""Distribution of a Campaign Activity: one artefact per reachable member of its target lists.
+
+The job walks the deduplicated audience in chunks. Per chunk it creates the
+channel's artefacts and a `Sent` Campaign Response per reached member in one
+transaction and commits, so a crash loses at most the open chunk and a re-run
+skips everyone who already has a `Sent` response (nobody gets two).
+"""
+
+from collections import Counter
+
+import frappe
+from frappe import _
+from frappe.core.doctype.sms_settings import sms_settings
+from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.model.naming import getseries
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Max
+from frappe.utils import get_datetime, get_url, now, now_datetime, strip_html_tags
+from frappe.utils.file_manager import save_file
+from frappe.utils.pdf import get_pdf
+
+from crm_marketing_app.campaign_execution.tracking import tracking_url
+from crm_marketing_app.engine import activity as rules
+from crm_marketing_app.engine import distribution as audience_rules
+from crm_marketing_app.utils import engine_errors, get_settings
+
+CHUNK_SIZE = 1000
+LETTERS_PRINT_FORMAT = "Campaign Letters"
+LETTERS_FILE_PREFIX = "letters-"
+
+# Per member DocType: the field with the person's (or firm's) name, the first name,
+# the company, and the user who owns the relationship (gets the member's call).
+MEMBER_FIELDS = {
+	"Lead": {
+		"name": "lead_name",
+		"first_name": "first_name",
+		"company": "company_name",
+		"owner": "lead_owner",
+	},
+	"Contact": {"name": "full_name", "first_name": "first_name", "company": "company_name", "owner": None},
+	"Customer": {
+		"name": "customer_name",
+		"first_name": None,
+		"company": "customer_name",
+		"owner": "account_manager",
+	},
+	"Prospect": {
+		"name": "company_name",
+		"first_name": None,
+		"company": "company_name",
+		"owner": "prospect_owner",
+	},
+}
+
+
+def check_distributable(doc) -> None:
+	with engine_errors(_("Cannot distribute")):
+		rules.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
+	if doc.channel == "Email" and not EmailAccount.find_outgoing():
+		frappe.throw(
+			_("Set up an outgoing Email Account before distributing by Email"), title=_("Cannot distribute")
+		)
+
+
+def distribute_activity(activity: str) -> dict:
+	"""Creates the channel's artefact for every reachable member; returns the run's counts."""
+	doc = frappe.get_doc("Campaign Activity", activity)
+	check_distributable(doc)
+	members = load_audience(doc)
+	channel = CHANNELS[doc.channel](doc)
+	title = _("Distributing {0}").format(doc.subject)
+	sent, skipped = 0, Counter()
+	for number, chunk in enumerate(audience_rules.chunks(members, CHUNK_SIZE), start=1):
+		# The activity's row lock serialises concurrent runs chunk by chunk, and who is done
+		# is read under it, so two runs at once still reach nobody twice.
+		frappe.db.get_value("Campaign Activity", doc.name, "name", for_update=True)
+		done = sent_respondents(doc.name, chunk)
+		reached, chunk_skipped = audience_rules.split(chunk, doc.channel, done)
+		skipped.update(chunk_skipped)
+		if reached:
+			reached, channel_skipped = channel.send(reached)
+			skipped.update(channel_skipped)
+			sent += len(reached)
+		frappe.db.commit()  # the chunk's artefacts and Sent responses together, or neither
+		channel.after_commit()
+		frappe.publish_progress(
+			min(100, number * CHUNK_SIZE * 100 // max(len(members), 1)),
+			title=title,
+			doctype="Campaign Activity",
+			docname=doc.name,
+		)
+	channel.finish()
+	log = audience_rules.summary(sent, skipped, len(members))
+	frappe.db.set_value(
+		"Campaign Activity",
+		doc.name,
+		{
+			"distributed_count": frappe.db.count(
+				"Campaign Response", {"campaign_activity": doc.name, "response_type": "Sent"}
+			),
+			"status": "Distributed" if doc.status in ("Planned", "In Progress") else doc.status,
+			"last_distributed_on": now_datetime(),
+			"distribution_log": frappe.as_json(log, indent=None),
+		},
+	)
+	frappe.db.commit()
+	frappe.publish_realtime(
+		"campaign_activity_distributed", {"activity": doc.name}, doctype="Campaign Activity", docname=doc.name
+	)
+	return log
+
+
+def load_audience(doc) -> list[dict]:
+	"""Members of all the activity's lists, one row per (member_doctype, member).
+
+	A member is unsubscribed (bounced, excluded) when any of its lists says so.
+	"""
+	m = frappe.qb.DocType("Target List Member")
+
+	def flag(status):
+		return Max(Case().when(m.status == status, 1).else_(0)).as_(status.lower())
+
+	lists = [row.target_list for row in doc.target_lists]
+	rows = (
+		frappe.qb.from_(m)
+		.select(
+			m.member_doctype,
+			m.member,
+			Max(m.member_name).as_("member_name"),
+			Max(m.email).as_("email"),
+			Max(m.phone).as_("phone"),
+			flag("Unsubscribed"),
+			flag("Bounced"),
+			flag("Excluded"),
+		)
+		.where(m.target_list.isin(lists))
+		.groupby(m.member_doctype, m.member)
+		.orderby(m.member_doctype)
+		.orderby(m.member)
+	).run(as_dict=True)
+	if doc.channel == "Email":
+		mark_email_unsubscribed(doc.name, rows)
+	return rows
+
+
+def mark_email_unsubscribed(activity: str, members: list[dict]) -> None:
+	"""Folds in Frappe's own unsubscribes: global ones and those from this activity's mails."""
+	u = frappe.qb.DocType("Email Unsubscribe")
+	emails = {row.email for row in members if row.email}
+	unsubscribed = set()
+	for batch in audience_rules.chunks(sorted(emails), CHUNK_SIZE):
+		unsubscribed.update(
+			(
+				frappe.qb.from_(u)
+				.select(u.email)
+				.where(
+					u.email.isin(batch)
+					& (
+						(u.global_unsubscribe == 1)
+						| ((u.reference_doctype == "Campaign Activity") & (u.reference_name == activity))
+					)
+				)
+			).run(pluck=True)
+		)
+	for row in members:
+		if row.email in unsubscribed:
+			row.unsubscribed = 1
+
+
+def sent_respondents(activity: str, members: list[dict]) -> set[tuple[str, str]]:
+	"""Which of `members` already have a Sent response for the activity.
+
+	A locking read: it sees what other runs committed, whatever snapshot this transaction holds.
+	"""
+	r = frappe.qb.DocType("Campaign Response")
+	rows = (
+		frappe.qb.from_(r)
+		.select(r.respondent_doctype, r.respondent)
+		.where(
+			(r.campaign_activity == activity)
+			& (r.response_type == "Sent")
+			& r.respondent.isin([m["member"] for m in members])
+		)
+		.for_update()
+	).run()
+	return {(doctype, name) for doctype, name in rows}
+
+
+def member_details(members: list[dict]) -> dict[tuple[str, str], dict]:
+	"""Name, first name, company and owner of each member, read per DocType in one query."""
+	by_doctype: dict[str, list[str]] = {}
+	for member in members:
+		by_doctype.setdefault(member["member_doctype"], []).append(member["member"])
+	details = {}
+	for doctype, names in by_doctype.items():
+		spec = MEMBER_FIELDS.get(doctype, {})
+		meta = frappe.get_meta(doctype)
+		fields = {key: field for key, field in spec.items() if field and meta.has_field(field)}
+		for row in frappe.get_all(
+			doctype, filters={"name": ("in", names)}, fields=["name", *set(fields.values())]
+		):
+			details[(doctype, row.name)] = {key: row.get(field) for key, field in fields.items()}
+	return details
+
+
+class Channel:
+	"""Creates one channel's artefacts for a chunk of reached members."""
+
+	def __init__(self, doc):
+		self.doc = doc
+		self.now = now()
+		self.user = frappe.session.user
+
+	def send(self, members: list[dict]) -> tuple[list[dict], Counter]:
+		"""Creates the artefacts and Sent responses; returns the members reached and any skipped."""
+		self.create_artefacts(members)
+		insert_sent_responses(self.doc, members, self.now)
+		return members, Counter()
+
+	def create_artefacts(self, members: list[dict]) -> None:
+		raise NotImplementedError
+
+	def after_commit(self) -> None:
+		pass
+
+	def finish(self) -> None:
+		pass
+
+	def context(self, member: dict, details: dict) -> dict:
+		"""What an Email Template can use: the member, its company and the tracked link."""
+		info = details.get((member["member_doctype"], member["member"]), {})
+		name = info.get("name") or member.get("member_name") or member["member"]
+		return {
+			"member_name": name,
+			"first_name": info.get("first_name") or name,
+			"company": info.get("company") or "",
+			"email": member.get("email") or "",
+			"phone": member.get("phone") or "",
+			"campaign": self.doc.campaign,
+			"activity": self.doc.subject,
+			"tracking_url": tracking_url(
+				self.doc.name,
+				member["member_doctype"],
+				member["member"],
+				"click",
+				self.doc.landing_page or get_url(),
+			),
+		}
+
+	def template(self):
+		return frappe.get_cached_doc("Email Template", self.doc.email_template)
+
+	def render_body(self, context: dict) -> str:
+		template = self.template()
+		body = template.response_html if template.use_html else template.response
+		return frappe.render_template(body or "", context)
+
+	def owner_of(self, member: dict, details: dict) -> str:
+		info = details.get((member["member_doctype"], member["member"]), {})
+		return info.get("owner") or self.doc.responsible or self.doc.owner
+
+
+class PhoneCall(Channel):
+	"""A ToDo per member for the member's owner (else the activity's responsible), in bulk INSERTs."""
+
+	def create_artefacts(self, members):
+		details = member_details(members)
+		fields = [
+			"name", "creation", "modified", "modified_by", "owner", "status", "priority", "date",
+			"description", "reference_type", "reference_name", "allocated_to", "assigned_by",
+		]  # fmt: skip
+		assignments = [
+			(member["member_doctype"], member["member"], self.owner_of(member, details)) for member in members
+		]
+		rows = [
+			(
+				frappe.generate_hash(length=10),
+				self.now,
+				self.now,
+				self.user,
+				self.user,
+				"Open",
+				"Medium",
+				self.doc.scheduled_date,
+				self.description(member),
+				doctype,
+				name,
+				allocated_to,
+				self.doc.responsible or self.user,
+			)
+			for member, (doctype, name, allocated_to) in zip(members, assignments, strict=True)
+		]
+		frappe.db.bulk_insert("ToDo", fields, rows)
+		mark_assigned(assignments)
+
+	def description(self, member):
+		return _("Call {0} ({1}) for {2}").format(
+			frappe.utils.escape_html(member.get("member_name") or member["member"]),
+			frappe.utils.escape_html(member.get("phone") or ""),
+			frappe.utils.escape_html(self.doc.subject),
+		)
+
+
+def mark_assigned(assignments: list[tuple[str, str, str]]) -> None:
+	"""Adds the user to `_assign` of each record, as a ToDo's own on_update would (bulk rows skip it),
+	so the calls show under "Assigned To" on the Lead / Contact; one UPDATE per (DocType, user)."""
+	groups: dict[tuple[str, str], list[str]] = {}
+	for doctype, name, user in assignments:
+		groups.setdefault((doctype, user), []).append(name)
+	for (doctype, user), names in groups.items():
+		if doctype not in MEMBER_FIELDS:  # the table name below comes from this fixed set only
+			continue
+		frappe.db.sql(
+			f"""UPDATE `tab{doctype}` SET `_assign` = CASE
+				WHEN `_assign` IS NULL OR `_assign` IN ('', '[]') THEN JSON_ARRAY(%(user)s)
+				WHEN JSON_CONTAINS(`_assign`, JSON_QUOTE(%(user)s)) THEN `_assign`
+				ELSE JSON_ARRAY_APPEND(`_assign`, '$', %(user)s) END
+			WHERE `name` IN %(names)s""",
+			{"user": user, "names": names},
+		)
+
+
+class Meeting(Channel):
+	"""An Event per member with the member as participant, owned by whoever meets them."""
+
+	def create_artefacts(self, members):
+		details = member_details(members)
+		starts_on = get_datetime(self.doc.scheduled_date)
+		ends_on = get_datetime(self.doc.end_date or self.doc.scheduled_date)
+		events, participants = [], []
+		for member in members:
+			event = "EV" + getseries("EV", 5)  # Event's own naming series, "EV.#####"
+			owner = self.owner_of(member, details)
+			subject = f"{self.doc.subject}: {member.get('member_name') or member['member']}"
+			events.append(
+				(
+					event,
+					self.now,
+					self.now,
+					self.user,
+					owner,
+					subject,
+					"Meeting",
+					"Private",
+					starts_on,
+					ends_on,
+					1,
+					"Open",
+				)
+			)
+			participants.append(
+				(frappe.generate_hash(length=10), self.now, self.now, self.user, owner, event, "Event",
+				 "event_participants", 1, member["member_doctype"], member["member"])
+			)  # fmt: skip
+		frappe.db.bulk_insert(
+			"Event",
+			["name", "creation", "modified", "modified_by", "owner", "subject", "event_category", "event_type",
+			 "starts_on", "ends_on", "all_day", "status"],
+			events,
+		)  # fmt: skip
+		frappe.db.bulk_insert(
+			"Event Participants",
+			["name", "creation", "modified", "modified_by", "owner", "parent", "parenttype", "parentfield", "idx",
+			 "reference_doctype", "reference_docname"],
+			participants,
+		)  # fmt: skip
+
+
+class Email(Channel):
+	"""A mail per member through Frappe's Email Queue, with its unsubscribe link and a tracked open."""
+
+	def create_artefacts(self, members):
+		details = member_details(members)
+		template = self.template()
+		sender = get_settings().default_sender or None
+		for member in members:
+			context = self.context(member, details)
+			open_pixel = tracking_url(self.doc.name, member["member_doctype"], member["member"], "open")
+			frappe.sendmail(
+				recipients=[member["email"]],
+				sender=sender,
+				subject=frappe.render_template(template.subject or self.doc.subject, context),
+				message=self.render_body(context) + f'<img src="{open_pixel}" width="1" height="1" alt="">',
+				reference_doctype="Campaign Activity",
+				reference_name=self.doc.name,
+				unsubscribe_message=_("Unsubscribe"),
+				delayed=True,
+			)
+
+
+class Letter(Channel):
+	"""Sent responses per chunk; at the end one merged PDF of the letters not yet printed.
+
+	The PDF holds every Sent letter created after the previous letters PDF, so a
+	run that crashed before its PDF is printed by the next run, and a run with
+	nobody new makes no PDF.
+	"""
+
+	def create_artefacts(self, members):
+		pass  # the letter is the Sent response; its text is rendered into the PDF at the end
+
+	def finish(self):
+		f = frappe.qb.DocType("File")
+		last_pdf = (
+			frappe.qb.from_(f)
+			.select(Max(f.creation))
+			.where(
+				(f.attached_to_doctype == "Campaign Activity")
+				& (f.attached_to_name == self.doc.name)
+				& (f.file_name.like(LETTERS_FILE_PREFIX + "%"))
+			)
+		).run()[0][0]
+		filters = {"campaign_activity": self.doc.name, "response_type": "Sent"}
+		if last_pdf:
+			filters["creation"] = (">", last_pdf)
+		responses = frappe.get_all(
+			"Campaign Response", filters=filters, pluck="name", order_by="creation, name"
+		)
+		if not responses:
+			return
+		self.doc.flags.letter_responses = responses
+		# The print format's own template over a bare page: no stylesheet for wkhtmltopdf to fetch from the site.
+		letters = frappe.render_template(
+			frappe.db.get_value("Print Format", LETTERS_PRINT_FORMAT, "html"), {"doc": self.doc}
+		)
+		pdf = get_pdf(
+			f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{letters}</body></html>"
+		)
+		stamp = now_datetime().strftime("%Y%m%d-%H%M%S")
+		save_file(
+			f"{LETTERS_FILE_PREFIX}{self.doc.name}-{stamp}.pdf",
+			pdf,
+			"Campaign Activity",
+			self.doc.name,
+			is_private=1,
+		)
+		frappe.db.commit()
+
+
+def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
+	"""The letter text of each Sent response (all of the activity's when no names are given)."""
+	filters = {"campaign_activity": doc.name, "response_type": "Sent"}
+	if response_names is not None:
+		filters["name"] = ("in", response_names)
+	responses = frappe.get_all(
+		"Campaign Response",
+		filters=filters,
+		fields=[
+			"respondent_doctype as member_doctype",
+			"respondent as member",
+			"full_name as member_name",
+			"email",
+			"phone",
+		],
+		order_by="creation, name",
+	)
+	if not doc.email_template:
+		return []
+	channel = Letter(doc)
+	letters = []
+	for batch in audience_rules.chunks(responses, CHUNK_SIZE):
+		details = member_details(batch)
+		letters.extend(channel.render_body(channel.context(member, details)) for member in batch)
+	return letters
+
+
+class SMS(Channel):
+	"""A text per member through Frappe's SMS Settings; skipped (counted) when they are not set up.
+
+	The gateway is outside the transaction, so the Sent responses are committed
+	first and the texts go out after: a crash can lose a text, never send one twice.
+	"""
+
+	def __init__(self, doc):
+		super().__init__(doc)
+		self.configured = bool(frappe.db.get_single_value("SMS Settings", "sms_gateway_url"))
+		self.outbox = []
+
+	def send(self, members):
+		if not self.configured:
+			return [], Counter({"sms_not_configured": len(members)})
+		details = member_details(members)
+		self.outbox = [
+			(member["phone"], strip_html_tags(self.render_body(self.context(member, details))).strip())
+			for member in members
+		]
+		insert_sent_responses(self.doc, members, self.now)
+		return members, Counter()
+
+	def after_commit(self):
+		outbox, self.outbox = self.outbox, []
+		for phone, text in outbox:
+			sms_settings.send_sms([phone], text, success_msg=False)
+
+
+def insert_sent_responses(doc, members: list[dict], timestamp: str) -> None:
+	user = frappe.session.user
+	frappe.db.bulk_insert(
+		"Campaign Response",
+		["name", "creation", "modified", "modified_by", "owner", "campaign", "campaign_activity", "respondent_doctype",
+		 "respondent", "response_type", "response_date", "channel", "full_name", "email", "phone"],
+		[
+			(frappe.generate_hash(length=10), timestamp, timestamp, user, user, doc.campaign, doc.name,
+			 m["member_doctype"], m["member"], "Sent", timestamp, doc.channel, m.get("member_name"), m.get("email"),
+			 m.get("phone"))
+			for m in members
+		],
+	)  # fmt: skip
+
+
+CHANNELS = {"Email": Email, "Phone Call": PhoneCall, "Meeting": Meeting, "Letter": Letter, "SMS": SMS}

@@ -1,0 +1,82 @@
+"""The public "Event Registration" web form: a guest registers for a campaign's event.
+
+The web form only fills campaign, name, email, organization and phone; everything
+else of the response is decided here, so a guest cannot record anything but a
+registration of a known or newly created Lead.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime, validate_email_address
+
+from crm_marketing_app.campaign_execution.responses import make_lead
+
+CLOSED_STATUSES = ("Completed", "Cancelled")
+
+
+def prepare(response) -> None:
+	status = (
+		frappe.db.get_value("Campaign", response.campaign, "campaign_status") if response.campaign else None
+	)
+	if not response.campaign or status is None:
+		frappe.throw(
+			_("Open the registration form from the event's invitation link"), title=_("Event Registration")
+		)
+	if status in CLOSED_STATUSES:
+		frappe.throw(_("Registration for this event is closed"), title=_("Event Registration"))
+	email = validate_email_address((response.email or "").strip(), throw=True)
+	if not (response.full_name or "").strip():
+		frappe.throw(_("Enter your name"), title=_("Event Registration"))
+
+	doctype, person = find_person(email)
+	if person and frappe.db.exists(
+		"Campaign Response",
+		{
+			"campaign": response.campaign,
+			"respondent_doctype": doctype,
+			"respondent": person,
+			"response_type": "Registered",
+		},
+	):
+		frappe.throw(
+			_("{0} is already registered for this event").format(email), title=_("Event Registration")
+		)
+
+	response.update(
+		{
+			"email": email,
+			"full_name": response.full_name.strip(),
+			"campaign_activity": None,
+			"response_type": "Registered",
+			"response_date": now_datetime(),
+			"channel": "Web Form",
+			"promo_code": None,
+			"notes": None,
+			"opportunity": None,
+			"lead": None,
+		}
+	)
+	if not person:
+		doctype, person = (
+			"Lead",
+			make_lead(
+				response,
+				response.full_name,
+				response.organization,
+				email,
+				response.phone,
+				ignore_permissions=True,
+			),
+		)
+	response.respondent_doctype, response.respondent = doctype, person
+	if doctype == "Lead":
+		response.lead = person
+
+
+def find_person(email: str) -> tuple[str, str | None]:
+	"""The Lead, else the Contact, with this email."""
+	lead = frappe.db.get_value("Lead", {"email_id": email})
+	if lead:
+		return "Lead", lead
+	contact = frappe.db.get_value("Contact Email", {"email_id": email, "parenttype": "Contact"}, "parent")
+	return ("Contact", contact) if contact else ("Lead", None)

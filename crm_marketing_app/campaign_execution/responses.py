@@ -1,0 +1,112 @@
+"""Turning a Campaign Response into a Lead or an Opportunity that point back to the campaign."""
+
+import frappe
+from frappe import _
+
+from crm_marketing_app.campaign_execution.distribution import member_details
+
+# Where each respondent DocType keeps its email and phone.
+CONTACT_FIELDS = {
+	"Lead": ("email_id", "mobile_no"),
+	"Contact": ("email_id", "mobile_no"),
+	"Customer": ("email_id", "mobile_no"),
+	"Prospect": (None, None),
+}
+
+
+def create_lead(response) -> str:
+	if response.lead:
+		return response.lead
+	if response.respondent_doctype == "Lead":
+		lead = response.respondent
+	else:
+		frappe.has_permission("Lead", "create", throw=True)
+		email, phone = respondent_contact(response)
+		lead = find_lead(email) or make_lead(
+			response,
+			full_name=response.full_name,
+			organization=response.organization,
+			email=email,
+			phone=phone,
+		)
+	response.db_set("lead", lead)
+	return lead
+
+
+def respondent_contact(response) -> tuple[str | None, str | None]:
+	email_field, phone_field = CONTACT_FIELDS.get(response.respondent_doctype, (None, None))
+	stored = frappe.db.get_value(
+		response.respondent_doctype,
+		response.respondent,
+		[f for f in (email_field, phone_field) if f] or "name",
+		as_dict=True,
+	)
+	return (
+		response.email or (stored.get(email_field) if email_field else None),
+		response.phone or (stored.get(phone_field) if phone_field else None),
+	)
+
+
+def find_lead(email: str | None) -> str | None:
+	return frappe.db.get_value("Lead", {"email_id": email}) if email else None
+
+
+def make_lead(
+	response, full_name=None, organization=None, email=None, phone=None, ignore_permissions=False
+) -> str:
+	"""A Lead from what the response knows about the person, tagged with the campaign."""
+	if response.respondent_doctype and response.respondent:
+		details = member_details(
+			[{"member_doctype": response.respondent_doctype, "member": response.respondent}]
+		)
+		info = details.get((response.respondent_doctype, response.respondent), {})
+		organization = organization or info.get("company")
+		if response.respondent_doctype != "Customer":
+			full_name = full_name or info.get("name")
+	lead = frappe.get_doc(
+		{
+			"doctype": "Lead",
+			"lead_name": full_name,
+			"first_name": full_name,
+			"company_name": organization,
+			"email_id": email,
+			"mobile_no": phone,
+			"campaign_name": response.campaign,
+			"source": "Campaign" if frappe.db.exists("Lead Source", "Campaign") else None,
+			"lead_owner": campaign_owner(response.campaign),
+		}
+	)
+	lead.insert(ignore_permissions=ignore_permissions)
+	return lead.name
+
+
+def campaign_owner(campaign: str | None) -> str | None:
+	return frappe.db.get_value("Campaign", campaign, "responsible") if campaign else None
+
+
+def create_opportunity(response) -> str:
+	if response.opportunity:
+		return response.opportunity
+	frappe.has_permission("Opportunity", "create", throw=True)
+	if response.respondent_doctype in ("Customer", "Prospect"):
+		party_doctype, party = response.respondent_doctype, response.respondent
+	else:
+		party_doctype, party = "Lead", create_lead(response)
+	company = (
+		response.campaign and frappe.db.get_value("Campaign", response.campaign, "company")
+	) or frappe.defaults.get_user_default("Company")
+	if not company:
+		frappe.throw(_("Set a Company on Campaign {0} to create an Opportunity").format(response.campaign))
+	opportunity = frappe.get_doc(
+		{
+			"doctype": "Opportunity",
+			"opportunity_from": party_doctype,
+			"party_name": party,
+			"company": company,
+			"campaign": response.campaign,
+			"source": "Campaign" if frappe.db.exists("Lead Source", "Campaign") else None,
+			"contact_email": response.email,
+		}
+	).insert()
+	response.db_set("opportunity", opportunity.name)
+	return opportunity.name

@@ -1,3 +1,0 @@
-frappe.ui.form.on("Marketing Evaluation Criterion", {
-	refresh(frm) {},
-});

@@ -1,3 +1,0 @@
-frappe.ui.form.on("Marketing Service Type", {
-	refresh(frm) {},
-});

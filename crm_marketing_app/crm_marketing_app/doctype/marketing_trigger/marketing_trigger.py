@@ -1,0 +1,87 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import nowdate
+from frappe.utils.jinja import get_jenv
+from frappe.utils.nestedset import get_ancestors_of
+from jinja2 import TemplateSyntaxError
+
+from crm_marketing_app.automation import runner
+from crm_marketing_app.engine.triggers import check_action, check_item_group, check_trigger, unused_fields
+from crm_marketing_app.utils import engine_errors
+
+
+class MarketingTrigger(Document):
+	def before_validate(self):
+		for fieldname in unused_fields(self.event, self.action):
+			self.set(fieldname, None)
+
+	def validate(self):
+		with engine_errors():
+			check_trigger(
+				self.event,
+				self.action,
+				self.offset_months or 0,
+				self.offset_days or 0,
+				self.catch_up_days or 0,
+				self.threshold or 0,
+				self.response_type,
+			)
+			if self.item and self.item_group:
+				group = frappe.db.get_value("Item", self.item, "item_group")
+				check_item_group(self.item, self.item_group, [group, *get_ancestors_of("Item Group", group)])
+			list_member_doctype = self.target_list and frappe.db.get_value(
+				"Target List", self.target_list, "member_doctype"
+			)
+			check_action(
+				self.action,
+				self.event,
+				self.target_list,
+				list_member_doctype,
+				self.email_template,
+				self.description,
+			)
+		if self.description and self.action in ("Create ToDo", "Create Opportunity"):
+			self._check_template()
+
+	def _check_template(self):
+		try:
+			get_jenv().parse(self.description)
+		except TemplateSyntaxError as e:
+			frappe.throw(
+				_("The Description template has an error on line {0}: {1}").format(e.lineno, e.message)
+			)
+		ctx = runner.sample_context(self, frappe.utils.getdate(nowdate()))
+		if ctx is None:
+			return
+		try:
+			runner.render(self.description, ctx)
+		except Exception as e:
+			frappe.throw(
+				_("The Description template fails to render for {0} {1}: {2}").format(
+					_(ctx["doc"].doctype), ctx["doc"].name, e
+				)
+			)
+
+	@frappe.whitelist()
+	def run_now(self) -> dict | None:
+		"""Fires what is due today; in the background, except in tests."""
+		self.check_permission("write")
+		if not self.enabled:
+			frappe.throw(_("Marketing Trigger {0} is disabled").format(self.name))
+		if frappe.flags.in_test:
+			return runner.run_trigger(self.name)
+		frappe.enqueue(
+			"crm_marketing_app.automation.runner.run_trigger",
+			queue="long",
+			trigger_name=self.name,
+			job_id=f"marketing_trigger::{self.name}",
+			deduplicate=True,
+		)
+		frappe.msgprint(_("Marketing Trigger {0} is running in the background").format(self.name), alert=True)
+
+	@frappe.whitelist()
+	def preview(self, limit: int = 100) -> list[dict]:
+		"""What a run today would fire for, without acting."""
+		self.check_permission("read")
+		return runner.preview(self, limit=min(int(limit), 1000))

@@ -1,3 +1,0 @@
-frappe.ui.form.on("Target List Member", {
-	refresh(frm) {},
-});

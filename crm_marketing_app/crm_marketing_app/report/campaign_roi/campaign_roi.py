@@ -1,0 +1,188 @@
+"""Campaign ROI: what each campaign cost and brought, beside the average of past completed campaigns of its type.
+
+Costs, leads and opportunities are campaign totals (Campaign rollups and its
+Opportunities); attributed revenue, orders and new customers count the Campaign
+Attribution rows dated in the period and, if given, of one attribution model.
+A new customer is an attributed customer created on or after the campaign's start.
+"""
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Sum
+
+from crm_marketing_app.engine.attribution import per_unit, roi
+from crm_marketing_app.funnels import COMPLETED, stage_counts
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	campaigns = get_campaigns(filters)
+	revenue = attributed(filters)
+	opportunities = stage_counts([c.name for c in campaigns], ["Opportunity"])
+	past = past_averages()
+	rows = []
+	for c in campaigns:
+		got = revenue.get(c.name, {})
+		if not (overlaps(c, filters) or got):
+			continue
+		leads, new_customers = c.leads_generated, got.get("new_customers", 0)
+		amount = got.get("revenue", 0)
+		rows.append(
+			{
+				"campaign": c.name,
+				"campaign_type": c.campaign_type,
+				"campaign_status": c.campaign_status,
+				"budget": c.budget,
+				"planned_cost": c.planned_cost,
+				"actual_cost": c.actual_cost,
+				"budget_used": round(100.0 * c.actual_cost / c.budget, 2) if c.budget else None,
+				"leads": leads,
+				"opportunities": opportunities[c.name]["Opportunity"],
+				"orders": got.get("orders", 0),
+				"new_customers": new_customers,
+				"attributed_revenue": amount,
+				"roi": roi(amount, c.actual_cost),
+				"cost_per_lead": per_unit(c.actual_cost, leads),
+				"cost_per_new_customer": per_unit(c.actual_cost, new_customers),
+				**past_average(past.get(c.campaign_type, []), c.name),
+			}
+		)
+	return columns(), rows, None, chart(rows)
+
+
+def get_campaigns(filters):
+	c = frappe.qb.DocType("Campaign")
+	query = frappe.qb.from_(c).select(
+		c.name,
+		c.campaign_type,
+		c.campaign_status,
+		c.start_date,
+		c.end_date,
+		c.budget,
+		c.planned_cost,
+		c.actual_cost,
+		c.leads_generated,
+	)
+	return of_filters(query, c, filters).orderby(c.name).run(as_dict=True)
+
+
+def of_filters(query, campaign, filters):
+	if filters.company:
+		query = query.where(campaign.company == filters.company)
+	if filters.campaign_type:
+		query = query.where(campaign.campaign_type == filters.campaign_type)
+	return query
+
+
+def overlaps(campaign, filters) -> bool:
+	"""The campaign ran in the period (open ends count as running)."""
+	starts_in_time = not (filters.to_date and campaign.start_date and str(campaign.start_date) > str(filters.to_date))
+	ends_in_time = not (filters.from_date and campaign.end_date and str(campaign.end_date) < str(filters.from_date))
+	return starts_in_time and ends_in_time
+
+
+def attributed(filters) -> dict:
+	"""{campaign: revenue, orders, new_customers} from Campaign Attribution, one grouped query."""
+	ca, c, cust = frappe.qb.DocType("Campaign Attribution"), frappe.qb.DocType("Campaign"), frappe.qb.DocType("Customer")
+	new_customer = Case().when(cust.creation >= c.start_date, ca.customer)
+	query = (
+		frappe.qb.from_(ca)
+		.join(c)
+		.on(c.name == ca.campaign)
+		.left_join(cust)
+		.on(cust.name == ca.customer)
+		.select(
+			ca.campaign,
+			Sum(ca.amount).as_("revenue"),
+			Count("*").as_("orders"),
+			Count(new_customer).distinct().as_("new_customers"),
+		)
+		.groupby(ca.campaign)
+	)
+	query = of_filters(query, c, filters)
+	if filters.company:
+		query = query.where(ca.company == filters.company)
+	if filters.from_date:
+		query = query.where(ca.posting_date >= filters.from_date)
+	if filters.to_date:
+		query = query.where(ca.posting_date <= filters.to_date)
+	if filters.model:
+		query = query.where(ca.model == filters.model)
+	return {row.campaign: row for row in query.run(as_dict=True)}
+
+
+def past_averages() -> dict:
+	"""{campaign type: stored rollups of its completed campaigns}."""
+	c = frappe.qb.DocType("Campaign")
+	rows = (
+		frappe.qb.from_(c)
+		.select(c.name, c.campaign_type, c.roi, c.attributed_revenue, c.actual_cost, c.leads_generated)
+		.where(c.campaign_status == COMPLETED)
+		.run(as_dict=True)
+	)
+	by_type = defaultdict(list)
+	for row in rows:
+		by_type[row.campaign_type].append(row)
+	return by_type
+
+
+def past_average(completed: list, campaign: str) -> dict:
+	"""Averages over the completed campaigns of the type, the campaign itself left out."""
+	past = [p for p in completed if p.name != campaign]
+	if not past:
+		return {"past_campaigns": 0}
+	costs_per_lead = [per_unit(p.actual_cost, p.leads_generated) for p in past if p.leads_generated]
+	return {
+		"past_campaigns": len(past),
+		"past_roi": round(sum(p.roi for p in past) / len(past), 2),
+		"past_revenue": round(sum(p.attributed_revenue for p in past) / len(past), 2),
+		"past_cost_per_lead": round(sum(costs_per_lead) / len(costs_per_lead), 2) if costs_per_lead else None,
+	}
+
+
+def columns():
+	def col(fieldname, label, fieldtype="Currency", width=120, **extra):
+		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+
+	return [
+		col("campaign", _("Campaign"), "Link", 200, options="Campaign"),
+		col("campaign_type", _("Campaign Type"), "Data", 110),
+		col("campaign_status", _("Campaign Status"), "Data", 100),
+		col("budget", _("Budget")),
+		col("planned_cost", _("Planned Cost")),
+		col("actual_cost", _("Actual Cost")),
+		col("budget_used", _("Budget Used (%)"), "Percent", 100),
+		col("leads", _("Leads"), "Int", 80),
+		col("opportunities", _("Opportunities"), "Int", 100),
+		col("orders", _("Orders"), "Int", 80),
+		col("new_customers", _("New Customers"), "Int", 110),
+		col("attributed_revenue", _("Attributed Revenue"), width=140),
+		col("roi", _("ROI (%)"), "Percent", 90),
+		col("cost_per_lead", _("Cost per Lead")),
+		col("cost_per_new_customer", _("Cost per New Customer"), width=150),
+		col("past_campaigns", _("Past Campaigns of Type"), "Int", 110),
+		col("past_roi", _("Past Average ROI (%)"), "Percent", 130),
+		col("past_revenue", _("Past Average Revenue"), width=140),
+		col("past_cost_per_lead", _("Past Average Cost per Lead"), width=160),
+	]
+
+
+def chart(rows, top: int = 15):
+	"""Revenue against actual cost of the campaigns that brought most."""
+	best = sorted(rows, key=lambda r: r["attributed_revenue"] or 0, reverse=True)[:top]
+	if not best:
+		return None
+	return {
+		"data": {
+			"labels": [r["campaign"] for r in best],
+			"datasets": [
+				{"name": _("Actual Cost"), "values": [r["actual_cost"] or 0 for r in best]},
+				{"name": _("Attributed Revenue"), "values": [r["attributed_revenue"] or 0 for r in best]},
+			],
+		},
+		"type": "bar",
+		"fieldtype": "Currency",
+	}

@@ -1,0 +1,92 @@
+frappe.ui.form.on("Campaign", {
+	refresh(frm) {
+		if (!frm.is_new()) crm_marketing_show_revenue(frm);
+	},
+});
+
+// Budget used, revenue and ROI on the form's dashboard, with links to the attributed documents.
+function crm_marketing_show_revenue(frm) {
+	frappe.call({
+		method: "crm_marketing_app.attribution.dashboard.get_campaign_revenue",
+		args: { campaign: frm.doc.name },
+		callback: ({ message: data }) => {
+			if (!data) return;
+			const currency = data.currency;
+			if (data.budget_used !== null) {
+				const used = data.budget_used;
+				frm.dashboard.add_indicator(
+					__("Budget Used: {0}%", [format_number(used, null, 1)]),
+					used > 100 ? "red" : used > 90 ? "orange" : "blue"
+				);
+			}
+			frm.dashboard.add_indicator(
+				__("Revenue: {0}", [format_currency(data.attributed_revenue, currency)]),
+				data.attributed_revenue ? "green" : "gray"
+			);
+			if (data.actual_cost) {
+				frm.dashboard.add_indicator(
+					__("ROI: {0}%", [format_number(data.roi, null, 2)]),
+					data.roi < 0 ? "red" : data.roi < 100 ? "orange" : "green"
+				);
+			}
+			const links = data.documents.map(
+				(row) =>
+					`<a href="/app/campaign-attribution?campaign=${encodeURIComponent(frm.doc.name)}&reference_doctype=${encodeURIComponent(row.reference_doctype)}">` +
+					`${__(row.reference_doctype)}: ${row.count} (${format_currency(row.amount, currency)})</a>`
+			);
+			if (links.length) {
+				frm.dashboard.set_headline(`${__("Attributed documents")}: ${links.join(" · ")}`);
+			}
+			frm.add_custom_button(
+				__("Campaign ROI"),
+				() => frappe.set_route("query-report", "Campaign ROI", { campaign_type: frm.doc.campaign_type }),
+				__("View")
+			);
+			if (frm.doc.funnel) {
+				frm.add_custom_button(
+					__("Campaign Funnel"),
+					() => frappe.set_route("query-report", "Campaign Funnel", { campaign: frm.doc.name }),
+					__("View")
+				);
+			}
+		},
+	});
+}
+
+frappe.ui.form.on("Campaign", {
+	refresh(frm) {
+		if (!frm.is_new()) crm_marketing_add_copy_button(frm);
+	},
+});
+
+// "Copy as new campaign": the campaign as a template, all dates moved to a new start.
+function crm_marketing_add_copy_button(frm) {
+	frm.add_custom_button(__("Copy as new campaign"), () => {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Copy as new campaign"),
+			fields: [
+				{ fieldname: "campaign_name", fieldtype: "Data", label: __("Campaign Name"), reqd: 1 },
+				{
+					fieldname: "start_date",
+					fieldtype: "Date",
+					label: __("Start Date"),
+					reqd: 1,
+					description: __("Activities and milestones move by the same number of days."),
+				},
+			],
+			primary_action_label: __("Copy"),
+			primary_action(values) {
+				frappe.call({
+					method: "crm_marketing_app.campaign_execution.copy_campaign.copy_campaign",
+					args: { campaign: frm.doc.name, ...values },
+					freeze: true,
+					callback: ({ message }) => {
+						dialog.hide();
+						frappe.set_route("Form", "Campaign", message);
+					},
+				});
+			},
+		});
+		dialog.show();
+	});
+}

@@ -1,0 +1,1 @@
+"""Marketing suppliers and the costs of campaign activities."""

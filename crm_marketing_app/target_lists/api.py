@@ -1,0 +1,37 @@
+"""Whitelisted methods of the desk: preview of unsaved conditions, bulk add from list views."""
+
+import json
+
+import frappe
+from frappe.query_builder.functions import Count
+
+from crm_marketing_app.target_lists import members
+from crm_marketing_app.target_lists.query import compile_for, member_rows
+
+PREVIEW_ROWS = 20
+
+
+@frappe.whitelist()
+def preview(
+	member_doctype: str, conditions: str | list, exclude_unsubscribed: int = 1, target_list: str | None = None
+) -> dict:
+	"""Count and first rows of the members the conditions (as on the unsaved form) would give."""
+	frappe.has_permission("Target List", "read", throw=True)
+	frappe.has_permission(member_doctype, "read", throw=True)
+	if isinstance(conditions, str):
+		conditions = json.loads(conditions or "[]")
+	tree = compile_for(member_doctype, conditions)
+	draft = frappe._dict(name=target_list or "", member_doctype=member_doctype)
+	rows = member_rows(draft, tree, exclude_unsubscribed=bool(int(exclude_unsubscribed)))[0]
+	counted = rows.as_("r")
+	count = frappe.qb.from_(counted).select(Count("*")).run()[0][0]
+	return {"count": count, "rows": rows.limit(PREVIEW_ROWS).run(as_dict=True)}
+
+
+@frappe.whitelist()
+def add_members(target_list: str, member_doctype: str, names: str | list) -> int:
+	"""Adds the selected records of a list view to a Target List; returns how many were new."""
+	doc = frappe.get_doc("Target List", target_list)
+	doc.check_permission("write")
+	selected = json.loads(names) if isinstance(names, str) else names
+	return members.add_members(doc, member_doctype, selected)

@@ -1,0 +1,227 @@
+"""Browser tests: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright
+against the bench's web server, started here on 127.0.0.1 for the site `$CRM_SITE`.
+
+The browser only sees committed data, so the fixtures commit what they create and
+delete it again at the end of the session: two users (a Marketing User and a
+Marketing Manager, plus a Ukrainian-speaking manager) and everything those users
+create. The demo data set is loaded when the site does not have it yet (and then
+cleared afterwards), so the reports have real figures for the screenshots.
+"""
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from tests.integration.conftest import BENCH, SITE
+
+CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+	"--headless",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-quic",
+	"--no-first-run",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+]
+PASSWORD = "E2e-Pass-2026!"
+SCREENSHOTS = os.path.join(
+	os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs", "screenshots"
+)
+PYTHON = os.path.join(BENCH, "env", "bin", "python")
+
+
+def frappe_cli(*args: str) -> list[str]:
+	return [PYTHON, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, *args]
+
+
+@pytest.fixture(scope="session")
+def site():
+	"""A connection to the site, to create (and commit) what the browser works on."""
+	sites_path = os.path.join(BENCH, "sites")
+	if not os.path.isfile(os.path.join(sites_path, SITE, "site_config.json")):
+		pytest.fail(f"No bench site {SITE!r} under {sites_path} (set CRM_BENCH / CRM_SITE)")
+	if not os.path.exists(CHROMIUM):
+		pytest.fail(f"No Chromium at {CHROMIUM}: apt-get install -y chromium")
+	import frappe
+
+	os.chdir(sites_path)
+	frappe.init(site=SITE, sites_path=sites_path)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	yield frappe
+	frappe.db.rollback()
+	frappe.destroy()
+
+
+def free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+	"""The bench's web server for the site, on a free port, stopped after the session."""
+	port = free_port()
+	log = open(os.path.join(BENCH, "logs", f"e2e-serve-{port}.log"), "w")
+	server = subprocess.Popen(
+		frappe_cli("serve", "--port", str(port), "--noreload"),
+		cwd=os.path.join(BENCH, "sites"),
+		stdout=log,
+		stderr=subprocess.STDOUT,
+		start_new_session=True,
+	)
+	url = f"http://127.0.0.1:{port}"
+	try:
+		for _ in range(120):
+			if server.poll() is not None:
+				pytest.fail(f"the web server exited with {server.returncode}; see {log.name}")
+			try:
+				with urllib.request.urlopen(f"{url}/api/method/ping", timeout=2) as response:
+					if response.status == 200:
+						break
+			except OSError:
+				time.sleep(0.5)
+		else:
+			pytest.fail(f"the web server did not answer on {url}; see {log.name}")
+		yield url
+	finally:
+		server.terminate()
+		try:
+			server.wait(timeout=15)
+		except subprocess.TimeoutExpired:
+			server.kill()
+		log.close()
+
+
+def run_background_jobs() -> None:
+	"""Runs the jobs the desk queued for the site (e.g. a distribution), as a worker would."""
+	done = subprocess.run(
+		[PYTHON, os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_site_jobs.py"), SITE],
+		cwd=os.path.join(BENCH, "sites"),
+		check=True,
+		capture_output=True,
+		text=True,
+		timeout=300,
+	)
+	print(done.stdout, done.stderr, sep="\n")  # shown when a test fails
+
+
+@pytest.fixture(scope="session")
+def users(site):
+	"""{role key: email} of the e2e users; they and what they created are deleted afterwards."""
+	frappe = site
+	suffix = frappe.generate_hash(length=6).lower()
+	specs = {
+		"marketing_user": (["Marketing User", "Sales User"], "en"),
+		"marketing_manager": (["Marketing Manager", "Sales User"], "en"),
+		"manager_uk": (["Marketing Manager", "Sales User"], "uk"),
+	}
+	created = {}
+	for key, (roles, language) in specs.items():
+		email = f"e2e-{key.replace('_', '-')}-{suffix}@example.com"
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": key.replace("_", " ").title(),
+				"send_welcome_email": 0,
+				"user_type": "System User",
+				"language": language,
+				"new_password": PASSWORD,
+				"roles": [{"role": r} for r in roles],
+			}
+		).insert(ignore_permissions=True)
+		created[key] = email
+	frappe.db.commit()
+	yield created
+	delete_created_by(frappe, list(created.values()))
+
+
+def delete_created_by(frappe, emails: list[str]) -> None:
+	"""Removes the users and the campaigns, activities, lists, leads and ToDos the e2e session made."""
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	campaigns = frappe.get_all("Campaign", filters={"campaign_name": ("like", "E2E %")}, pluck="name")
+	activities = frappe.get_all(
+		"Campaign Activity", filters={"campaign": ("in", campaigns or [""])}, pluck="name"
+	)
+	leads = frappe.get_all("Lead", filters={"email_id": ("like", "e2e-lead-%")}, pluck="name")
+	frappe.db.delete("ToDo", {"reference_type": "Lead", "reference_name": ("in", leads or [""])})
+	frappe.db.delete(
+		"ToDo", {"reference_type": "Campaign Activity", "reference_name": ("in", activities or [""])}
+	)
+	frappe.db.delete("Campaign Response", {"campaign": ("in", campaigns or [""])})
+	for name in activities:
+		frappe.delete_doc("Campaign Activity", name, force=True)
+	for name in frappe.get_all("Target List", filters={"list_name": ("like", "E2E %")}, pluck="name"):
+		frappe.delete_doc("Target List", name, force=True)
+	for name in campaigns:
+		frappe.delete_doc("Campaign", name, force=True)
+	for name in leads:
+		frappe.delete_doc("Lead", name, force=True)
+	frappe.db.delete("Workflow Action", {"reference_name": ("in", campaigns or [""])})
+	for email in emails:
+		frappe.delete_doc("User", email, force=True)
+	frappe.db.commit()
+
+
+@pytest.fixture(scope="session")
+def demo_loaded(site):
+	"""The demo data set, for reports with real figures; cleared afterwards when this session loaded it."""
+	from crm_marketing_app import demo
+
+	loaded_here = not site.db.exists("Campaign", demo.CAMPAIGN)
+	if loaded_here:
+		demo.load()
+	yield demo
+	if loaded_here:
+		demo.clear()
+
+
+@pytest.fixture(scope="session")
+def browser():
+	from playwright.sync_api import sync_playwright
+
+	with sync_playwright() as playwright:
+		chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+		yield chromium
+		chromium.close()
+
+
+@pytest.fixture
+def login(browser, base_url):
+	"""login(email) -> a page logged in as that user through the login form."""
+	contexts = []
+
+	def _login(email: str):
+		context = browser.new_context(
+			base_url=base_url, viewport={"width": 1440, "height": 900}, locale="en-US"
+		)
+		context.set_default_timeout(30000)
+		contexts.append(context)
+		page = context.new_page()
+		page.goto("/login")
+		page.fill("#login_email", email)
+		page.fill("#login_password", PASSWORD)
+		page.click(".btn-login")
+		page.wait_for_url("**/app**")
+		return page
+
+	yield _login
+	for context in contexts:
+		context.close()
+
+
+def screenshot(page, name: str) -> str:
+	"""Saves docs/screenshots/<name>.png (the README shows them)."""
+	os.makedirs(SCREENSHOTS, exist_ok=True)
+	path = os.path.join(SCREENSHOTS, f"{name}.png")
+	page.screenshot(path=path)
+	return path

@@ -1,0 +1,202 @@
+"""What a marketer does in the desk, in a real browser (see conftest.py for the setup)."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import run_background_jobs, screenshot
+
+pytestmark = pytest.mark.e2e
+
+WORKSPACE_LABELS = {
+	"en": ["Running Campaigns", "Hot Leads", "Marketing Spend This Month", "Attributed Revenue This Month",
+		   "Marketing Spend vs Revenue", "Leads by Grade", "Campaign"],
+	"uk": ["Активні кампанії", "Гарячі ліди", "Маркетингові витрати цього місяця", "Віднесений дохід цього місяця",
+		   "Маркетингові витрати та дохід", "Ліди за оцінкою", "Кампанія"],
+}  # fmt: skip
+
+
+def open_workspace(page):
+	page.goto("/app/crm-marketing")
+	page.wait_for_selector(".widget.number-widget-box")
+	page.wait_for_selector(
+		".widget.dashboard-widget-box .chart-container svg, .widget.dashboard-widget-box .chart-empty-state"
+	)
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_workspace_shows_cards_charts_and_shortcuts(login, users, demo_loaded, language):
+	page = login(users["marketing_manager" if language == "en" else "manager_uk"])
+	open_workspace(page)
+	for label in WORKSPACE_LABELS[language]:
+		expect(page.locator(".layout-main-section").get_by_text(label, exact=True).first).to_be_visible()
+	if language == "en":
+		expect(
+			page.locator(".number-widget-box", has_text="Running Campaigns").locator(".widget-content")
+		).not_to_have_text("0")
+		page.wait_for_timeout(1000)  # chart animations
+		screenshot(page, "workspace")
+
+
+def test_campaign_form_in_ukrainian(login, users):
+	page = login(users["manager_uk"])
+	page.goto("/app/campaign/new")
+	form = page.locator(".form-layout")
+	for label in ("Назва кампанії", "Тип кампанії", "Бюджет", "Промокод", "Відповідальний"):
+		expect(form.get_by_text(label, exact=True).first).to_be_visible()
+
+
+def committed_value(site, doctype: str, name: str, field: str, expected, timeout: float = 15):
+	"""The field's committed value, waiting (up to `timeout` s) for the server to commit `expected`."""
+	deadline = time.monotonic() + timeout
+	while True:
+		site.db.rollback()  # a new snapshot: see what the server committed
+		value = site.db.get_value(doctype, name, field)
+		if value == expected or time.monotonic() > deadline:
+			return value
+		time.sleep(0.3)
+
+
+def workflow_action(page, action: str):
+	page.get_by_role("button", name="Actions").click()
+	page.locator(".dropdown-menu.show .dropdown-item", has_text=action).click()
+
+
+def test_campaign_is_submitted_for_approval_and_approved(site, login, users):
+	name = f"E2E Trade Show {site.generate_hash(length=6)}"
+	page = login(users["marketing_user"])
+	page.goto("/app/campaign/new")
+	page.locator('input[data-fieldname="campaign_name"]').fill(name)
+	page.locator('select[data-fieldname="campaign_type"]').select_option("Exhibition")
+	page.locator('input[data-fieldname="budget"]').fill("12000")
+	page.keyboard.press("Control+s")
+	page.wait_for_url(re.compile(r"/app/campaign/(?!new)"))
+	name = page.url.rsplit("/", 1)[1].replace("%20", " ")
+	workflow_action(page, "Submit for Approval")
+	assert committed_value(site, "Campaign", name, "workflow_state", "Pending Approval") == "Pending Approval"
+	expect(page.get_by_role("button", name="Actions")).to_have_count(0)  # only a manager may act now
+
+	manager = login(users["marketing_manager"])
+	manager.goto(f"/app/campaign/{name}")
+	workflow_action(manager, "Approve")
+	assert committed_value(site, "Campaign", name, "workflow_state", "Approved") == "Approved"
+	assert site.db.get_value("Campaign", name, ["campaign_status", "budget"]) == ("Approved", 12000)
+	manager.reload()
+	expect(manager.locator('[data-fieldname="campaign_status"]').get_by_text("Approved")).to_be_visible()
+
+
+@pytest.fixture
+def phone_call_activity(site, users):
+	"""A Phone Call activity of an E2E campaign over a list of two leads owned by the Marketing User."""
+	from crm_marketing_app.target_lists.members import add_members
+
+	suffix = site.generate_hash(length=6).lower()
+	leads = [
+		site.get_doc(
+			{
+				"doctype": "Lead",
+				"first_name": f"E2E Caller {n} {suffix}",
+				"email_id": f"e2e-lead-{n}-{suffix}@example.com",
+				"mobile_no": f"+38050555000{n}",
+				"lead_owner": users["marketing_user"],
+			}
+		)
+		.insert()
+		.name
+		for n in (1, 2)
+	]
+	target_list = site.get_doc(
+		{
+			"doctype": "Target List",
+			"list_name": f"E2E Calls {suffix}",
+			"member_doctype": "Lead",
+			"list_type": "Static",
+			"channel": "Phone",
+		}
+	).insert()
+	add_members(target_list, "Lead", leads)
+	campaign = site.get_doc(
+		{"doctype": "Campaign", "campaign_name": f"E2E Calls {suffix}", "campaign_type": "Other"}
+	).insert()
+	activity = site.get_doc(
+		{
+			"doctype": "Campaign Activity",
+			"campaign": campaign.name,
+			"subject": f"E2E follow-up calls {suffix}",
+			"channel": "Phone Call",
+			"scheduled_date": site.utils.today(),
+			"responsible": users["marketing_user"],
+			"target_lists": [{"target_list": target_list.name}],
+		}
+	).insert()
+	site.db.commit()
+	return activity.name, leads
+
+
+def test_phone_call_activity_is_distributed_into_todos(site, login, users, phone_call_activity):
+	activity, leads = phone_call_activity
+	page = login(users["marketing_user"])
+	page.goto(f"/app/campaign-activity/{activity}")
+	page.get_by_role("button", name="Distribute").click()
+	assert committed_value(site, "Campaign Activity", activity, "status", "In Progress") == "In Progress"
+	run_background_jobs()
+
+	page.goto(f"/app/todo?reference_type=Lead&allocated_to={users['marketing_user']}")
+	rows = page.locator(".list-row-container .list-row")
+	for n in (1, 2):
+		expect(rows.filter(has_text=f"E2E Caller {n}")).to_have_count(1)
+	site.db.rollback()
+	assert sorted(
+		site.get_all(
+			"ToDo",
+			filters={"reference_type": "Lead", "reference_name": ("in", leads)},
+			pluck="reference_name",
+		)
+	) == sorted(leads)
+
+
+def test_lead_list_sorts_by_score(site, login, users, demo_loaded):
+	page = login(users["marketing_manager"])
+	page.goto("/app/lead")
+	page.locator(".sort-selector .sort-selector-button").click()
+	with page.expect_response(
+		lambda r: "frappe.desk.reportview.get" in r.url and "marketing_score" in (r.request.post_data or "")
+	):
+		page.locator('.sort-selector .dropdown-item[data-value="marketing_score"]').click()
+	expect(page.locator(".sort-selector .dropdown-text")).to_have_text("Marketing Score")
+	expect(page.locator(".sort-selector .btn-order")).to_have_attribute("data-value", "desc")
+	checkboxes = page.locator(".list-row-container .list-row-checkbox")
+	expect(checkboxes.first).to_be_visible()
+
+	def shown_scores() -> list[int]:
+		shown = [c.get_attribute("data-name") for c in checkboxes.all()]
+		score = dict(
+			site.get_all(
+				"Lead", filters={"name": ("in", shown)}, fields=["name", "marketing_score"], as_list=True
+			)
+		)
+		return [score.get(name) or 0 for name in shown]
+
+	deadline = time.monotonic() + 10  # the rows re-render just after the response
+	while (scores := shown_scores()) != sorted(scores, reverse=True) and time.monotonic() < deadline:
+		time.sleep(0.3)
+	assert len(scores) >= 2 and scores == sorted(scores, reverse=True)
+	assert scores[0] == site.get_all("Lead", fields=["max(marketing_score) as top"])[0].top
+
+
+def test_campaign_roi_and_funnel_reports_show_their_charts(login, users, demo_loaded):
+	page = login(users["marketing_manager"])
+	page.goto("/app/query-report/Campaign ROI")
+	page.wait_for_selector(".chart-container svg")
+	expect(page.locator(".dt-scrollable").get_by_text(demo_loaded.CAMPAIGN).first).to_be_visible()
+	page.wait_for_timeout(800)  # chart animation
+	screenshot(page, "campaign-roi")
+
+	page.goto(f"/app/query-report/Campaign Funnel?campaign={demo_loaded.CAMPAIGN}")
+	page.wait_for_selector(".chart-container svg")
+	for stage in ("Invitation", "Registration", "Attendance"):
+		expect(page.locator(".dt-scrollable").get_by_text(stage, exact=True).first).to_be_visible()
+	page.wait_for_timeout(800)
+	screenshot(page, "campaign-funnel")

@@ -1,0 +1,323 @@
+"""Campaign Response: tracking links, Lead / Opportunity from a response, event registration, campaign copy."""
+
+import json
+from urllib.parse import parse_qsl, urlparse
+
+import frappe
+import pytest
+from frappe.utils import random_string
+
+from crm_marketing_app.campaign_execution.copy_campaign import copy_campaign
+from crm_marketing_app.campaign_execution.tracking import PIXEL, track, tracking_url
+from tests.integration.helpers import default_company, make_campaign, make_item, make_user
+
+
+def make_activity(campaign, **fields):
+	return frappe.get_doc(
+		{
+			"doctype": "Campaign Activity",
+			"subject": fields.pop("subject", f"Activity {random_string(5)}"),
+			"campaign": campaign,
+			"channel": fields.pop("channel", "Email"),
+			"scheduled_date": fields.pop("scheduled_date", "2026-04-01"),
+			**fields,
+		}
+	).insert()
+
+
+def make_lead(email=None):
+	return (
+		frappe.get_doc({"doctype": "Lead", "first_name": f"Tracked {random_string(5)}", "email_id": email})
+		.insert()
+		.name
+	)
+
+
+def link_params(url):
+	return dict(parse_qsl(urlparse(url).query))
+
+
+def responses(lead, response_type):
+	return frappe.get_all(
+		"Campaign Response", {"respondent": lead, "response_type": response_type}, pluck="name"
+	)
+
+
+@pytest.fixture
+def tracked():
+	campaign = make_campaign(company=default_company()).name
+	return make_activity(campaign, landing_page="https://example.com/expo"), make_lead()
+
+
+# -- tracking ------------------------------------------------------------------------------------
+
+
+def test_open_link_records_opened_once_and_returns_the_pixel(tracked):
+	activity, lead = tracked
+	params = link_params(tracking_url(activity.name, "Lead", lead, "open"))
+	frappe.set_user("Guest")
+	track(**params)
+	track(**params)
+	assert frappe.local.response["filecontent"] == PIXEL
+	frappe.set_user("Administrator")
+	opened = frappe.get_all(
+		"Campaign Response",
+		{"respondent": lead, "response_type": "Opened"},
+		["campaign", "campaign_activity", "channel"],
+	)
+	assert opened == [{"campaign": activity.campaign, "campaign_activity": activity.name, "channel": "Email"}]
+
+
+def test_click_link_records_clicked_and_redirects_to_the_signed_target(tracked):
+	activity, lead = tracked
+	params = link_params(tracking_url(activity.name, "Lead", lead, "click", activity.landing_page))
+	frappe.set_user("Guest")
+	track(**params)
+	assert frappe.local.response["type"] == "redirect"
+	assert frappe.local.response["location"] == "https://example.com/expo"
+	frappe.set_user("Administrator")
+	assert len(responses(lead, "Clicked")) == 1
+
+
+@pytest.mark.parametrize(
+	"forge",
+	[
+		lambda p, other: {**p, "r": other},  # someone else's click
+		lambda p, other: {**p, "u": "https://evil.example.com"},  # open redirect
+		lambda p, other: {**p, "e": "open"},  # another event
+		lambda p, other: {**p, "s": p["s"][:-2] + "AA"},  # a guessed signature
+	],
+)
+def test_forged_or_altered_link_gets_403_and_records_nothing(tracked, forge):
+	activity, lead = tracked
+	other = make_lead()
+	params = link_params(tracking_url(activity.name, "Lead", lead, "click", activity.landing_page))
+	frappe.set_user("Guest")
+	with pytest.raises(frappe.PermissionError):
+		track(**forge(params, other))
+	frappe.set_user("Administrator")
+	assert not frappe.get_all("Campaign Response", {"respondent": ("in", [lead, other])})
+
+
+# -- Lead and Opportunity from a response ----------------------------------------------------------
+
+
+def test_create_lead_from_a_contact_response_links_back_and_is_idempotent():
+	campaign = make_campaign(company=default_company()).name
+	email = f"contact-{random_string(6).lower()}@example.com"
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": "Olena",
+			"company_name": "Kyiv Expo",
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+		}
+	).insert()
+	response = frappe.get_doc(
+		{
+			"doctype": "Campaign Response",
+			"campaign": campaign,
+			"respondent_doctype": "Contact",
+			"respondent": contact.name,
+			"response_type": "Requested Info",
+		}
+	).insert()
+
+	lead = response.create_lead()
+	assert response.create_lead() == lead
+	assert frappe.db.get_value("Lead", lead, ["email_id", "company_name", "campaign_name"]) == (
+		email,
+		"Kyiv Expo",
+		campaign,
+	)
+	assert frappe.db.get_value("Campaign Response", response.name, "lead") == lead
+
+	opportunity = response.create_opportunity()
+	assert frappe.db.get_value(
+		"Opportunity", opportunity, ["opportunity_from", "party_name", "campaign"]
+	) == ("Lead", lead, campaign)
+	assert frappe.db.get_value("Campaign Response", response.name, "opportunity") == opportunity
+	assert response.create_opportunity() == opportunity
+
+
+def test_create_opportunity_for_a_customer_respondent_uses_the_customer():
+	from tests.integration.helpers import make_customer
+
+	campaign = make_campaign(company=default_company()).name
+	customer = make_customer()
+	response = frappe.get_doc(
+		{
+			"doctype": "Campaign Response",
+			"campaign": campaign,
+			"respondent_doctype": "Customer",
+			"respondent": customer,
+			"response_type": "Replied",
+		}
+	).insert()
+	opportunity = response.create_opportunity()
+	assert frappe.db.get_value("Opportunity", opportunity, ["opportunity_from", "party_name"]) == (
+		"Customer",
+		customer,
+	)
+
+
+def test_a_sales_user_cannot_turn_responses_into_leads():
+	campaign = make_campaign(company=default_company()).name
+	response = frappe.get_doc(
+		{
+			"doctype": "Campaign Response",
+			"campaign": campaign,
+			"respondent_doctype": "Lead",
+			"respondent": make_lead(),
+			"response_type": "Replied",
+		}
+	).insert()
+	frappe.set_user(make_user(["Sales User"], "ce-sales"))
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_doc("Campaign Response", response.name).create_lead()
+
+
+def test_activity_of_another_campaign_is_refused():
+	first, second = make_campaign().name, make_campaign().name
+	activity = make_activity(first)
+	with pytest.raises(frappe.ValidationError, match=second):
+		frappe.get_doc(
+			{
+				"doctype": "Campaign Response",
+				"campaign": second,
+				"campaign_activity": activity.name,
+				"respondent_doctype": "Lead",
+				"respondent": make_lead(),
+				"response_type": "Sent",
+			}
+		).insert()
+
+
+# -- the Event Registration web form ------------------------------------------------------------
+
+
+def register(campaign, email, **extra):
+	from frappe.website.doctype.web_form.web_form import accept
+
+	frappe.set_user("Guest")
+	try:
+		data = {
+			"campaign": campaign,
+			"full_name": "Iryna Koval",
+			"email": email,
+			"organization": "Lviv Print",
+			**extra,
+		}
+		return accept("Event Registration", json.dumps(data))
+	finally:
+		frappe.flags.in_web_form = False
+		frappe.set_user("Administrator")
+
+
+def test_registration_of_an_unknown_email_creates_a_lead_and_a_registered_response():
+	campaign = make_campaign(company=default_company(), campaign_status="Approved").name
+	email = f"guest-{random_string(6).lower()}@example.com"
+
+	register(campaign, email, response_type="Purchased", notes="injected")
+
+	lead = frappe.db.get_value(
+		"Lead", {"email_id": email}, ["name", "company_name", "campaign_name"], as_dict=True
+	)
+	assert lead and lead.company_name == "Lviv Print" and lead.campaign_name == campaign
+	rows = frappe.get_all(
+		"Campaign Response",
+		{"campaign": campaign},
+		["respondent_doctype", "respondent", "response_type", "lead", "notes"],
+	)
+	assert rows == [
+		{
+			"respondent_doctype": "Lead",
+			"respondent": lead.name,
+			"response_type": "Registered",
+			"lead": lead.name,
+			"notes": None,
+		}
+	]
+
+
+def test_registration_of_a_known_email_reuses_the_lead_and_refuses_a_second_registration():
+	campaign = make_campaign(company=default_company()).name
+	email = f"known-{random_string(6).lower()}@example.com"
+	lead = make_lead(email)
+	register(campaign, email)
+	assert frappe.db.count("Lead", {"email_id": email}) == 1
+	assert responses(lead, "Registered")
+	with pytest.raises(frappe.ValidationError, match="already registered"):
+		register(campaign, email)
+
+
+def test_registration_for_a_closed_event_is_refused():
+	campaign = make_campaign(campaign_status="Cancelled").name
+	email = f"late-{random_string(6).lower()}@example.com"
+	with pytest.raises(frappe.ValidationError, match="closed"):
+		register(campaign, email)
+	assert not frappe.db.exists("Lead", {"email_id": email})
+
+
+# -- Copy as new campaign --------------------------------------------------------------------------
+
+
+def test_copy_as_new_campaign_moves_activities_and_milestones_and_keeps_lists_products_budget():
+	item = make_item()
+	source = make_campaign(
+		company=default_company(),
+		start_date="2025-09-01",
+		end_date="2025-09-30",
+		budget=50000,
+		promo_code=f"EXPO{random_string(5)}",
+		target_products=[{"item": item}],
+	)
+	target_list = f"Copy List {random_string(5)}"
+	frappe.get_doc(
+		{"doctype": "Target List", "list_name": target_list, "member_doctype": "Lead", "list_type": "Static"}
+	).insert()
+	owner = make_user(["Marketing User"], "ce-copy")
+	make_activity(
+		source.name,
+		channel="Exhibition",
+		scheduled_date="2025-09-20",
+		end_date="2025-09-24",
+		planned_cost=12000,
+		target_lists=[{"target_list": target_list}],
+		milestones=[
+			{"milestone": "Stand mounted", "due_date": "2025-09-19", "responsible": owner, "completed": 1}
+		],
+	)
+	make_activity(source.name, channel="Other", scheduled_date="2025-09-10", status="Cancelled")
+
+	name = copy_campaign(source.name, f"Expo {random_string(5)}", "2026-09-07")
+
+	copy = frappe.get_doc("Campaign", name)
+	assert (str(copy.start_date), str(copy.end_date), copy.budget) == ("2026-09-07", "2026-10-06", 50000)
+	assert copy.promo_code is None and copy.campaign_status == "Planned"
+	assert [row.item for row in copy.target_products] == [item]
+	activities = frappe.get_all("Campaign Activity", {"campaign": name}, pluck="name")
+	assert len(activities) == 1  # the cancelled one stays behind
+	activity = frappe.get_doc("Campaign Activity", activities[0])
+	assert (str(activity.scheduled_date), str(activity.end_date), activity.status) == (
+		"2026-09-26",
+		"2026-09-30",
+		"Planned",
+	)
+	assert activity.planned_cost == 12000 and [r.target_list for r in activity.target_lists] == [target_list]
+	milestone = activity.milestones[0]
+	assert (str(milestone.due_date), milestone.completed, milestone.responsible) == ("2026-09-25", 0, owner)
+	assert frappe.db.get_value("ToDo", milestone.todo, ["allocated_to", "status"]) == (owner, "Open")
+
+
+def test_a_sales_user_cannot_copy_campaigns():
+	source = make_campaign(start_date="2026-01-01")
+	frappe.set_user(make_user(["Sales User"], "ce-copier"))
+	with pytest.raises(frappe.PermissionError):
+		copy_campaign(source.name, f"Copy {random_string(5)}", "2026-02-01")
+
+
+def test_copy_needs_a_free_name():
+	source = make_campaign(start_date="2026-01-01")
+	with pytest.raises(frappe.ValidationError, match="already exists"):
+		copy_campaign(source.name, source.campaign_name, "2026-02-01")

@@ -288,10 +288,8 @@ def cleanup():
 	names = frappe.get_all("Marketing Trigger", filters={"name": ("like", f"{PREFIX}%")}, pluck="name")
 	frappe.db.sql("delete from `tabToDo` where reference_name like %s", f"{PREFIX}%")
 	frappe.db.sql("delete from `tabMarketing Trigger Log` where marketing_trigger like %s", f"{PREFIX}%")
-	frappe.db.sql(
-		"delete from `tabComment` where reference_doctype = 'Marketing Trigger' and reference_name like %s",
-		f"{PREFIX}%",
-	)
+	# the run's failure reports on the triggers, the ToDos' assignment comments on orders and customers
+	frappe.db.sql("delete from `tabComment` where reference_name like %s", f"{PREFIX}%")
 	for name in names:
 		frappe.delete_doc("Marketing Trigger", name, force=True)
 	for table in ("tabSales Order Item", "tabSales Order", "tabCustomer", "tabItem"):
@@ -338,7 +336,7 @@ def main():
 		print(f"{'per-customer loop: finds the due records':44}{loop_s:10.2f}{1:10.1f}x")
 		print(f"{'set-based selection: the same records':44}{select_s:10.2f}{loop_s / select_s:10.1f}x")
 		print(f"{'daily run: selection, claims, ToDos':44}{run_s:10.2f}{loop_s / run_s:10.1f}x")
-		# the ToDo documents cost the same whichever way the due records were found
+		# acting (claims, renders, ToDos) costs the same whichever way the due records were found
 		print(f"{'  of which claiming and acting':44}{acting_s:10.2f}{'':>10}")
 		print(
 			f"{'loop + the same acting, vs the daily run':44}{loop_s + acting_s:10.2f}{(loop_s + acting_s) / run_s:10.1f}x"

@@ -1,8 +1,9 @@
 """The Campaign form's revenue dashboard: budget used, revenue, ROI and the attributed documents."""
 
 import frappe
-from frappe import _
 from frappe.query_builder.functions import Count, Sum
+
+from crm_marketing_app.engine.errors import _ as mark_translatable
 
 
 @frappe.whitelist()
@@ -33,14 +34,18 @@ def get_campaign_revenue(campaign: str) -> dict:
 
 
 def campaign_dashboard(data: dict) -> dict:
-	"""Adds the documents a campaign brought to the Campaign form's connections (override hook)."""
+	"""Adds the documents a campaign brought to the Campaign form's connections (override hook).
+
+	Group labels stay English here: Frappe caches this per DocType, not per language, and the
+	form translates them when it renders.
+	"""
 	data = frappe._dict(data)
 	data.setdefault("fieldname", "campaign")
 	data.setdefault("non_standard_fieldnames", {}).update({"Lead": "campaign_name"})
 	data.setdefault("transactions", []).extend(
 		[
-			{"label": _("Revenue"), "items": ["Campaign Attribution", "Sales Order", "Sales Invoice"]},
-			{"label": _("Pipeline"), "items": ["Lead", "Opportunity", "Quotation"]},
+			{"label": mark_translatable("Revenue"), "items": ["Campaign Attribution", "Sales Order", "Sales Invoice"]},
+			{"label": mark_translatable("Pipeline"), "items": ["Lead", "Opportunity", "Quotation"]},
 		]
 	)
 	return data

@@ -16,6 +16,7 @@ from datetime import date
 
 import frappe
 from frappe import _
+from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, Function
 from frappe.utils import getdate, now_datetime, nowdate
 from frappe.utils.jinja import get_jenv
@@ -23,11 +24,12 @@ from frappe.utils.jinja import get_jenv
 from crm_marketing_app.automation.selection import due_records, with_party
 from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
 from crm_marketing_app.target_lists import members
+from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import get_settings
 
 CHUNK = 500
 LOG = "Marketing Trigger Log"
-# Where a preview or a saved template finds a sample record for each event
+# Where the check of a saved template finds a sample record for each event
 SAMPLE_REFERENCE = {
 	"After Order": ("Sales Order", "customer"),
 	"No Order Since": ("Customer", None),
@@ -243,16 +245,19 @@ def render(template: str, ctx: dict) -> str:
 	return get_jenv().from_string(template).render(ctx)
 
 
-def _act_each(trigger, rows: list[dict], today: date, act) -> list[tuple[dict, str]]:
-	"""`act(row, ctx)` → (action doctype, action name) for each row, each rolled back alone on failure."""
-	failures = []
+def _act_each(trigger, rows: list[dict], today: date, act) -> tuple[list[tuple[dict, object]], list]:
+	"""`act(row, ctx)` for each row, each rolled back alone and marked Failed on failure.
+
+	Returns the rows that succeeded with what `act` returned, and the failures.
+	"""
+	succeeded, failures = [], []
 	for row in rows:
 		frappe.db.savepoint("marketing_trigger_record")
 		try:
 			ctx = context(
 				trigger, row.reference_doctype, row.reference_name, row.party_doctype, row.party, today
 			)
-			action_doctype, action_name = act(row, ctx)
+			result = act(row, ctx)
 		except Exception as e:
 			frappe.db.rollback(save_point="marketing_trigger_record")
 			frappe.clear_messages()
@@ -260,8 +265,26 @@ def _act_each(trigger, rows: list[dict], today: date, act) -> list[tuple[dict, s
 			_mark(row.log_name, "Failed", error=error)
 			failures.append((row, error))
 		else:
-			_mark(row.log_name, "Done", action_doctype, action_name)
-	return failures
+			succeeded.append((row, result))
+	return succeeded, failures
+
+
+def _mark_done(action_doctype: str | None, done: list[tuple[str, str | None]]) -> None:
+	"""Log rows (log name, action name) Done, pointing at what their action made: one UPDATE."""
+	if not done:
+		return
+	log = frappe.qb.DocType(LOG)
+	action_name = Case()
+	for log_name, name in done:
+		action_name = action_name.when(log.name == log_name, name)
+	(
+		frappe.qb.update(log)
+		.set(log.status, "Done")
+		.set(log.action_doctype, action_doctype)
+		.set(log.action_name, action_name)
+		.set(log.fired_on, now_datetime())
+		.where(log.name.isin([log_name for log_name, _name in done]))
+	).run()
 
 
 def _assignee(trigger, row) -> str:
@@ -276,21 +299,22 @@ def _assignee(trigger, row) -> str:
 
 
 def _create_todo(trigger, rows, today, run_id):
-	def act(row, ctx):
-		todo = frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": _assignee(trigger, row),
-				"description": render(trigger.description, ctx),
-				"reference_type": row.reference_doctype,
-				"reference_name": row.reference_name,
-				"date": today,
-				"assigned_by": trigger.owner,
-			}
-		).insert(ignore_permissions=True)
-		return "ToDo", todo.name
+	"""Descriptions rendered per record; the chunk's ToDos inserted together."""
 
-	return _act_each(trigger, rows, today, act)
+	def act(row, ctx):
+		return {
+			"reference_type": row.reference_doctype,
+			"reference_name": row.reference_name,
+			"allocated_to": _assignee(trigger, row),
+			"description": render(trigger.description, ctx),
+			"date": today,
+			"assigned_by": trigger.owner,
+		}
+
+	succeeded, failures = _act_each(trigger, rows, today, act)
+	names = insert_todos([todo for _row, todo in succeeded], assignment_comments=True)
+	_mark_done("ToDo", [(row.log_name, name) for (row, _todo), name in zip(succeeded, names, strict=True)])
+	return failures
 
 
 def _send_email(trigger, rows, today, run_id):
@@ -300,7 +324,7 @@ def _send_email(trigger, rows, today, run_id):
 	def act(row, ctx):
 		if not row.email:
 			frappe.throw(_("{0} {1} has no email address").format(_(row.party_doctype), row.party))
-		queue = frappe.sendmail(
+		return frappe.sendmail(
 			recipients=[row.email],
 			sender=sender,
 			subject=render(template.subject, ctx),
@@ -308,10 +332,12 @@ def _send_email(trigger, rows, today, run_id):
 			reference_doctype=row.party_doctype,
 			reference_name=row.party,
 		)
-		# an unsubscribed recipient gets nothing: done, without a queued mail
-		return ("Email Queue", queue.name) if queue else (None, None)
 
-	return _act_each(trigger, rows, today, act)
+	succeeded, failures = _act_each(trigger, rows, today, act)
+	_mark_done("Email Queue", [(row.log_name, queue.name) for row, queue in succeeded if queue])
+	# an unsubscribed recipient gets nothing: done, without a queued mail
+	_mark_done(None, [(row.log_name, None) for row, queue in succeeded if not queue])
+	return failures
 
 
 def _create_opportunity(trigger, rows, today, run_id):
@@ -322,7 +348,7 @@ def _create_opportunity(trigger, rows, today, run_id):
 			frappe.throw(
 				_("An Opportunity cannot be made for {0} {1}").format(_(row.party_doctype), row.party)
 			)
-		opportunity = frappe.get_doc(
+		return frappe.get_doc(
 			{
 				"doctype": "Opportunity",
 				"opportunity_from": row.party_doctype,
@@ -336,9 +362,10 @@ def _create_opportunity(trigger, rows, today, run_id):
 				else [],
 			}
 		).insert(ignore_permissions=True)
-		return "Opportunity", opportunity.name
 
-	return _act_each(trigger, rows, today, act)
+	succeeded, failures = _act_each(trigger, rows, today, act)
+	_mark_done("Opportunity", [(row.log_name, opportunity.name) for row, opportunity in succeeded])
+	return failures
 
 
 def _add_to_target_list(trigger, rows, today, run_id):

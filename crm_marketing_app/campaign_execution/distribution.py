@@ -22,6 +22,7 @@ from frappe.utils.pdf import get_pdf
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity as rules
 from crm_marketing_app.engine import distribution as audience_rules
+from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings
 
 CHUNK_SIZE = 1000
@@ -261,62 +262,29 @@ class Channel:
 
 
 class PhoneCall(Channel):
-	"""A ToDo per member for the member's owner (else the activity's responsible), in bulk INSERTs."""
+	"""A ToDo per member for the member's owner (else the activity's responsible), in bulk."""
 
 	def create_artefacts(self, members):
 		details = member_details(members)
-		fields = [
-			"name", "creation", "modified", "modified_by", "owner", "status", "priority", "date",
-			"description", "reference_type", "reference_name", "allocated_to", "assigned_by",
-		]  # fmt: skip
-		assignments = [
-			(member["member_doctype"], member["member"], self.owner_of(member, details)) for member in members
-		]
-		rows = [
-			(
-				frappe.generate_hash(length=10),
-				self.now,
-				self.now,
-				self.user,
-				self.user,
-				"Open",
-				"Medium",
-				self.doc.scheduled_date,
-				self.description(member),
-				doctype,
-				name,
-				allocated_to,
-				self.doc.responsible or self.user,
-			)
-			for member, (doctype, name, allocated_to) in zip(members, assignments, strict=True)
-		]
-		frappe.db.bulk_insert("ToDo", fields, rows)
-		mark_assigned(assignments)
+		insert_todos(
+			[
+				{
+					"reference_type": member["member_doctype"],
+					"reference_name": member["member"],
+					"allocated_to": self.owner_of(member, details),
+					"description": self.description(member),
+					"date": self.doc.scheduled_date,
+					"assigned_by": self.doc.responsible or self.user,
+				}
+				for member in members
+			]
+		)
 
 	def description(self, member):
 		return _("Call {0} ({1}) for {2}").format(
 			frappe.utils.escape_html(member.get("member_name") or member["member"]),
 			frappe.utils.escape_html(member.get("phone") or ""),
 			frappe.utils.escape_html(self.doc.subject),
-		)
-
-
-def mark_assigned(assignments: list[tuple[str, str, str]]) -> None:
-	"""Adds the user to `_assign` of each record, as a ToDo's own on_update would (bulk rows skip it),
-	so the calls show under "Assigned To" on the Lead / Contact; one UPDATE per (DocType, user)."""
-	groups: dict[tuple[str, str], list[str]] = {}
-	for doctype, name, user in assignments:
-		groups.setdefault((doctype, user), []).append(name)
-	for (doctype, user), names in groups.items():
-		if doctype not in MEMBER_FIELDS:  # the table name below comes from this fixed set only
-			continue
-		frappe.db.sql(
-			f"""UPDATE `tab{doctype}` SET `_assign` = CASE
-				WHEN `_assign` IS NULL OR `_assign` IN ('', '[]') THEN JSON_ARRAY(%(user)s)
-				WHEN JSON_CONTAINS(`_assign`, JSON_QUOTE(%(user)s)) THEN `_assign`
-				ELSE JSON_ARRAY_APPEND(`_assign`, '$', %(user)s) END
-			WHERE `name` IN %(names)s""",
-			{"user": user, "names": names},
 		)
 
 

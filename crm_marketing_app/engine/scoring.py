@@ -15,6 +15,7 @@ Semantics, chosen so that MariaDB and Python agree:
   after `now - within_days` (0 = ever), once or per occurrence, then cap.
 """
 
+import operator
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ OPERATORS_OF_KIND = {
 	DATETIME: ("=", "!=", ">", ">=", "<", "<=", "is set", "is not set"),
 }
 NEGATIONS = {"!=": "=", "not in": "in", "not like": "like", "is not set": "is set"}
+# Shared by the Python and SQL back ends (pypika terms overload the same operators).
+ORDERINGS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 # The score itself cannot feed the score.
 SCORE_FIELDS = frozenset({"marketing_score", "score_grade", "score_updated_on"})
@@ -275,12 +278,7 @@ def _positive_holds(kind: str, operator: str, values: tuple, value) -> bool:
 		return False
 	if operator in ("=", "in"):
 		return value in values
-	return {
-		">": value > values[0],
-		">=": value >= values[0],
-		"<": value < values[0],
-		"<=": value <= values[0],
-	}[operator]
+	return ORDERINGS[operator](value, values[0])
 
 
 def _count(rule: Rule, responses: Iterable[tuple[str, object]], now: datetime) -> int:

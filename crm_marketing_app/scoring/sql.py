@@ -54,12 +54,7 @@ def _condition(table, term: scoring.AttributeTerm):
 def _compare(value: Term, operator: str, values: tuple):
 	if operator in ("=", "in"):
 		return value.isin(list(values))
-	return {
-		">": value > values[0],
-		">=": value >= values[0],
-		"<": value < values[0],
-		"<=": value <= values[0],
-	}[operator]
+	return scoring.ORDERINGS[operator](value, values[0])
 
 
 def _activity_points(count: Term, term: scoring.ActivityTerm) -> Term:

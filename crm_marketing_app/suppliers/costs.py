@@ -14,7 +14,7 @@ from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Sum
 
-from crm_marketing_app.suppliers.rollups import update_supplier_rollups
+from crm_marketing_app.suppliers.rollups import update_from_groups, update_supplier_rollups
 
 ACTIVITY = "Campaign Activity"
 INVOICE_LINK = "Campaign Activity Purchase Invoice"
@@ -158,34 +158,28 @@ def update_campaign_costs(campaigns: list[str] | None = None) -> None:
 
 	`campaigns` None recomputes every campaign; an empty list does nothing.
 	"""
-	if campaigns is not None and not campaigns:
-		return
 	campaign = frappe.qb.DocType("Campaign")
 	activity = frappe.qb.DocType(ACTIVITY)
 	sums = (
 		frappe.qb.from_(activity)
 		.select(
 			activity.campaign,
-			# Aliases unlike Campaign's columns: MariaDB's UPDATE … SET names columns unqualified.
 			Sum(activity.planned_cost).as_("planned_sum"),
 			Sum(activity.actual_cost).as_("actual_sum"),
 		)
 		.where(activity.status != CANCELLED)
 		.groupby(activity.campaign)
 	)
-	if campaigns is not None:
-		sums = sums.where(activity.campaign.isin(campaigns))
-	sums = sums.as_("sums")
-	query = (
-		frappe.qb.update(campaign)
-		.left_join(sums)
-		.on(sums.campaign == campaign.name)
-		.set(campaign.planned_cost, Coalesce(sums.planned_sum, 0))
-		.set(campaign.actual_cost, Coalesce(sums.actual_sum, 0))
+	update_from_groups(
+		campaign,
+		sums,
+		activity.campaign,
+		campaigns,
+		lambda groups: {
+			"planned_cost": Coalesce(groups.planned_sum, 0),
+			"actual_cost": Coalesce(groups.actual_sum, 0),
+		},
 	)
-	if campaigns is not None:
-		query = query.where(campaign.name.isin(campaigns))
-	query.run()
 
 
 def on_campaign_update(doc, method=None):

@@ -20,8 +20,6 @@ def update_supplier_rollups(suppliers: list[str] | None = None) -> None:
 	is the sum of their submitted purchase invoices wherever invoices are linked.
 	`suppliers` None recomputes every supplier; an empty list does nothing.
 	"""
-	if suppliers is not None and not suppliers:
-		return
 	supplier = frappe.qb.DocType(SUPPLIER)
 	activity = frappe.qb.DocType("Campaign Activity")
 	stats = (
@@ -30,25 +28,39 @@ def update_supplier_rollups(suppliers: list[str] | None = None) -> None:
 			activity.marketing_supplier,
 			Count(activity.name).as_("engagements"),
 			Sum(activity.actual_cost).as_("spend"),
-			# Unlike the supplier's column names: MariaDB's UPDATE … SET names columns unqualified.
 			Max(activity.scheduled_date).as_("last_date"),
 		)
 		.where((activity.status != "Cancelled") & activity.marketing_supplier.isnotnull())
 		.groupby(activity.marketing_supplier)
 	)
-	if suppliers is not None:
-		stats = stats.where(activity.marketing_supplier.isin(suppliers))
-	stats = stats.as_("stats")
-	query = (
-		frappe.qb.update(supplier)
-		.left_join(stats)
-		.on(stats.marketing_supplier == supplier.name)
-		.set(supplier.engagement_count, Coalesce(stats.engagements, 0))
-		.set(supplier.total_spend, Coalesce(stats.spend, 0))
-		.set(supplier.last_engaged_on, stats.last_date)
+	update_from_groups(
+		supplier,
+		stats,
+		activity.marketing_supplier,
+		suppliers,
+		lambda groups: {
+			"engagement_count": Coalesce(groups.engagements, 0),
+			"total_spend": Coalesce(groups.spend, 0),
+			"last_engaged_on": groups.last_date,
+		},
 	)
-	if suppliers is not None:
-		query = query.where(supplier.name.isin(suppliers))
+
+
+def update_from_groups(table, grouped, group_column, names: list[str] | None, assignments) -> None:
+	"""UPDATE `table` LEFT JOIN `grouped` (a query grouped by `group_column`) ON the group = name
+	SET `assignments(groups)` (rows without a group get what it makes of NULL columns).
+	`names` None updates every row; an empty list, none. The aliases of `grouped` must differ
+	from the columns of `table`: pypika writes the columns in UPDATE … SET unqualified."""
+	if names is not None:
+		if not names:
+			return
+		grouped = grouped.where(group_column.isin(names))
+	groups = grouped.as_("groups")
+	query = frappe.qb.update(table).left_join(groups).on(groups[group_column.name] == table.name)
+	for column, value in assignments(groups).items():
+		query = query.set(table[column], value)
+	if names is not None:
+		query = query.where(table.name.isin(names))
 	query.run()
 
 

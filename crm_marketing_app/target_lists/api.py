@@ -6,7 +6,7 @@ import frappe
 from frappe.query_builder.functions import Count
 
 from crm_marketing_app.target_lists import members
-from crm_marketing_app.target_lists.query import compile_for, member_rows
+from crm_marketing_app.target_lists.query import check_member_doctype, compile_for, member_rows
 
 PREVIEW_ROWS = 20
 
@@ -17,6 +17,7 @@ def preview(
 ) -> dict:
 	"""Count and first rows of the members the conditions (as on the unsaved form) would give."""
 	frappe.has_permission("Target List", "read", throw=True)
+	check_member_doctype(member_doctype)
 	frappe.has_permission(member_doctype, "read", throw=True)
 	if isinstance(conditions, str):
 		conditions = json.loads(conditions or "[]")
@@ -33,5 +34,8 @@ def add_members(target_list: str, member_doctype: str, names: str | list) -> int
 	"""Adds the selected records of a list view to a Target List; returns how many were new."""
 	doc = frappe.get_doc("Target List", target_list)
 	doc.check_permission("write")
+	check_member_doctype(member_doctype)
+	# the member rows copy the records' names, emails and phones
+	frappe.has_permission(member_doctype, "read", throw=True)
 	selected = json.loads(names) if isinstance(names, str) else names
 	return members.add_members(doc, member_doctype, selected)

@@ -165,14 +165,18 @@ def lists_of(where) -> list[str]:
 	return frappe.qb.from_(tlm).select(tlm.target_list).distinct().where(where).run(pluck=True)
 
 
-def add_members(target_list, member_doctype: str, members: list[str], source: str = "Manual") -> int:
-	"""Adds existing records to a list (those already on it are skipped); returns how many were added."""
+def check_holds(target_list, member_doctype: str) -> None:
 	if member_doctype != target_list.member_doctype:
 		frappe.throw(
 			_("Target List {0} holds {1} records, not {2}").format(
 				target_list.name, _(target_list.member_doctype), _(member_doctype)
 			)
 		)
+
+
+def add_members(target_list, member_doctype: str, members: list[str], source: str = "Manual") -> int:
+	"""Adds existing records to a list (those already on it are skipped); returns how many were added."""
+	check_holds(target_list, member_doctype)
 	members = list(dict.fromkeys(m for m in members if m))
 	found = (
 		set(frappe.get_all(member_doctype, filters={"name": ("in", members)}, pluck="name"))

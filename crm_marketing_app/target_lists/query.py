@@ -62,10 +62,14 @@ def member_fields(member_doctype: str) -> dict[str, engine.Field]:
 	return fields
 
 
-def compile_for(member_doctype: str, conditions) -> engine.All:
-	"""Validated condition tree; bad input raises a translated frappe.ValidationError."""
+def check_member_doctype(member_doctype: str) -> None:
 	if member_doctype not in MEMBER_DOCTYPES:
 		frappe.throw(_("Member Type must be one of {0}").format(", ".join(MEMBER_DOCTYPES)))
+
+
+def compile_for(member_doctype: str, conditions) -> engine.All:
+	"""Validated condition tree; bad input raises a translated frappe.ValidationError."""
+	check_member_doctype(member_doctype)
 	rows = [(c.get("field"), c.get("operator"), c.get("value")) for c in conditions]
 	with engine_errors(_("Invalid condition")):
 		return engine.compile_conditions(rows, member_fields(member_doctype), getdate(nowdate()))
@@ -110,34 +114,28 @@ def member_customers(member_doctype: str):
 	return direct.union(via_lead)
 
 
-def _aggregates(member_doctype: str):
+def _by_member(member_doctype: str, history):
+	"""FROM `history` (rows with a `customer`) joined to the members those customers count for."""
 	links = member_customers(member_doctype).as_("mc")
+	return frappe.qb.from_(history).join(links).on(links.customer == history.customer), links
+
+
+def _aggregates(member_doctype: str):
 	history = sales_documents().as_("h")
-	return (
-		frappe.qb.from_(history)
-		.join(links)
-		.on(links.customer == history.customer)
-		.select(
-			links.member,
-			Max(history.posting_date).as_("last_order_date"),
-			Min(history.posting_date).as_("first_order_date"),
-			Count("*").as_("order_count"),
-			Sum(history.amount).as_("total_ordered"),
-		)
-		.groupby(links.member)
-	)
+	query, links = _by_member(member_doctype, history)
+	return query.select(
+		links.member,
+		Max(history.posting_date).as_("last_order_date"),
+		Min(history.posting_date).as_("first_order_date"),
+		Count("*").as_("order_count"),
+		Sum(history.amount).as_("total_ordered"),
+	).groupby(links.member)
 
 
 def _members_with_line(member_doctype: str, terms):
-	links = member_customers(member_doctype).as_("mc")
 	lines = sales_lines().as_("h")
-	return (
-		frappe.qb.from_(lines)
-		.join(links)
-		.on(links.customer == lines.customer)
-		.select(links.member)
-		.where(Criterion.all(_compare(lines[t.name], t) for t in terms))
-	)
+	query, links = _by_member(member_doctype, lines)
+	return query.select(links.member).where(Criterion.all(_compare(lines[t.name], t) for t in terms))
 
 
 def _members_enquired(member_doctype: str):

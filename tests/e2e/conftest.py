@@ -2,7 +2,8 @@
 against the bench's web server, started here on 127.0.0.1 for the site `$CRM_SITE`.
 
 The browser only sees committed data, so the fixtures commit what they create and
-delete it again at the end of the session: two users (a Marketing User and a
+delete it again when the package's tests are done (package scope: the integration
+tests' own site fixture takes the connection over afterwards): two users (a Marketing User and a
 Marketing Manager, plus a Ukrainian-speaking manager) and everything those users
 create. The demo data set is loaded when the site does not have it yet (and then
 cleared afterwards), so the reports have real figures for the screenshots.
@@ -40,7 +41,7 @@ def frappe_cli(*args: str) -> list[str]:
 	return [PYTHON, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, *args]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site():
 	"""A connection to the site, to create (and commit) what the browser works on."""
 	sites_path = os.path.join(BENCH, "sites")
@@ -65,7 +66,7 @@ def free_port() -> int:
 		return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(site):
 	"""The bench's web server for the site, on a free port, stopped after the session."""
 	port = free_port()
@@ -113,7 +114,7 @@ def run_background_jobs() -> None:
 	print(done.stdout, done.stderr, sep="\n")  # shown when a test fails
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def users(site):
 	"""{role key: email} of the e2e users; they and what they created are deleted afterwards."""
 	frappe = site
@@ -172,7 +173,7 @@ def delete_created_by(frappe, emails: list[str]) -> None:
 	frappe.db.commit()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_loaded(site):
 	"""The demo data set, for reports with real figures; cleared afterwards when this session loaded it."""
 	from crm_marketing_app import demo
@@ -185,7 +186,7 @@ def demo_loaded(site):
 		demo.clear()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
 	from playwright.sync_api import sync_playwright
 

@@ -69,7 +69,7 @@ def test_campaign_is_submitted_for_approval_and_approved(site, login, users):
 	page = login(users["marketing_user"])
 	page.goto("/app/campaign/new")
 	page.locator('input[data-fieldname="campaign_name"]').fill(name)
-	page.locator('select[data-fieldname="campaign_type"]').select_option("Exhibition")
+	page.locator('select[data-fieldname="campaign_type"]').select_option("Webinar")
 	page.locator('input[data-fieldname="budget"]').fill("12000")
 	page.keyboard.press("Control+s")
 	page.wait_for_url(re.compile(r"/app/campaign/(?!new)"))
@@ -186,17 +186,25 @@ def test_lead_list_sorts_by_score(site, login, users, demo_loaded):
 	assert scores[0] == site.get_all("Lead", fields=["max(marketing_score) as top"])[0].top
 
 
+def wait_for_drawn_chart(page):
+	"""Waits until the report's chart has bars with a height (they grow in, and redraw on each refresh)."""
+	page.wait_for_load_state("networkidle")
+	page.wait_for_function(
+		"""() => [...document.querySelectorAll('.chart-container svg rect')]
+			.some((r) => parseFloat(r.getAttribute('height') || 0) > 1)"""
+	)
+	page.wait_for_timeout(1000)  # the end of the grow-in animation
+
+
 def test_campaign_roi_and_funnel_reports_show_their_charts(login, users, demo_loaded):
 	page = login(users["marketing_manager"])
-	page.goto("/app/query-report/Campaign ROI")
-	page.wait_for_selector(".chart-container svg")
+	page.goto("/app/query-report/Campaign ROI?campaign_type=Exhibition")  # the demo's, not the e2e campaigns
 	expect(page.locator(".dt-scrollable").get_by_text(demo_loaded.CAMPAIGN).first).to_be_visible()
-	page.wait_for_timeout(800)  # chart animation
+	wait_for_drawn_chart(page)
 	screenshot(page, "campaign-roi")
 
 	page.goto(f"/app/query-report/Campaign Funnel?campaign={demo_loaded.CAMPAIGN}")
-	page.wait_for_selector(".chart-container svg")
 	for stage in ("Invitation", "Registration", "Attendance"):
 		expect(page.locator(".dt-scrollable").get_by_text(stage, exact=True).first).to_be_visible()
-	page.wait_for_timeout(800)
+	wait_for_drawn_chart(page)
 	screenshot(page, "campaign-funnel")

@@ -6,6 +6,7 @@ from frappe.utils import random_string
 
 from crm_marketing_app.api import explain_score
 from crm_marketing_app.scoring.demo_rules import create_seed_rules
+from crm_marketing_app.scoring.rules import scoreable_fields
 from crm_marketing_app.tasks import rescore_all
 from tests.integration.helpers import make_user
 from tests.integration.scoring_helpers import add_response, isolate_rules, make_lead, make_rule, stored_score
@@ -177,8 +178,14 @@ def test_only_marketing_manager_edits_rules_and_scores_are_readable():
 			make_rule(field="city", operator="is set", points=1)
 		assert explain_score("Lead", lead.name)["score"] == 12
 
+	fields = {f["fieldname"] for f in scoreable_fields("Lead")}
+	assert "city" in fields and not fields & {"marketing_score", "score_grade", "score_updated_on"}
+	assert scoreable_fields("Customer") == []
+
 	frappe.set_user(outsider)
 	assert not frappe.has_permission("Lead Score Rule", "read")
+	with pytest.raises(frappe.PermissionError):
+		scoreable_fields("Lead")
 	with pytest.raises(frappe.PermissionError):
 		explain_score("Lead", lead.name)
 	with pytest.raises(frappe.PermissionError):

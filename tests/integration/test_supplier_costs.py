@@ -2,7 +2,7 @@
 
 import frappe
 import pytest
-from frappe.utils import random_string
+from frappe.utils import getdate, random_string
 
 from crm_marketing_app.suppliers.costs import update_campaign_costs
 from crm_marketing_app.suppliers.rollups import update_supplier_rollups
@@ -77,9 +77,14 @@ def test_update_campaign_costs_repairs_stale_rollups():
 	update_campaign_costs([campaign])
 	assert costs(campaign) == (400, 100)
 
-	frappe.db.set_value("Campaign", campaign, {"planned_cost": 1, "actual_cost": 2})
+	idle = make_campaign().name
+	for name in (campaign, idle):
+		frappe.db.set_value("Campaign", name, {"planned_cost": 1, "actual_cost": 2})
+	update_campaign_costs([])  # an empty list touches nothing
+	assert costs(idle) == (1, 2)
 	update_campaign_costs()
 	assert costs(campaign) == (400, 100)
+	assert costs(idle) == (0, 0)  # no activities: nothing planned or spent
 
 
 def test_campaign_form_saved_with_stale_costs_keeps_true_ones():
@@ -181,11 +186,20 @@ def test_supplier_form_saved_with_stale_rollups_keeps_true_ones():
 
 
 def test_update_supplier_rollups_repairs_stale_values():
-	supplier = make_marketing_supplier().name
-	make_campaign_activity(make_campaign().name, marketing_supplier=supplier, actual_cost=40)
-	frappe.db.set_value("Marketing Supplier", supplier, {"engagement_count": 7, "total_spend": 7})
+	supplier, idle = make_marketing_supplier().name, make_marketing_supplier().name
+	make_campaign_activity(
+		make_campaign().name, marketing_supplier=supplier, actual_cost=40, scheduled_date="2026-04-07"
+	)
+	stale = {"engagement_count": 7, "total_spend": 7, "last_engaged_on": "2025-01-01"}
+	for name in (supplier, idle):
+		frappe.db.set_value("Marketing Supplier", name, stale)
+	update_supplier_rollups([])  # an empty list touches nobody
+	assert supplier_rollups(idle)[:2] == (7, 7)
+	update_supplier_rollups([idle])  # no activities: back to nothing, the other left alone
+	assert supplier_rollups(idle) == (0, 0, None)
+	assert supplier_rollups(supplier)[:2] == (7, 7)
 	update_supplier_rollups()
-	assert supplier_rollups(supplier)[:2] == (1, 40)
+	assert supplier_rollups(supplier) == (1, 40, getdate("2026-04-07"))
 
 
 def test_invoice_from_another_company_is_refused(purchase):
@@ -218,8 +232,12 @@ def test_invoice_needs_a_campaign_with_a_company(purchase):
 	frappe.db.set_value("Campaign", campaign, "company", None)  # new campaigns get the default company
 	activity = make_campaign_activity(campaign)
 	activity.append("purchase_invoices", {"purchase_invoice": purchase(10).name})
-	with pytest.raises(frappe.ValidationError):
+	with pytest.raises(frappe.ValidationError, match="Set the Company of Campaign"):
 		activity.save()
+	assert not frappe.get_all(
+		"Campaign Activity Purchase Invoice", filters={"parent": activity.name}, pluck="name"
+	)
+	assert costs(campaign) == (0, 0)
 
 
 def test_invoice_linked_twice_or_to_two_activities_is_refused(purchase):
@@ -228,7 +246,7 @@ def test_invoice_linked_twice_or_to_two_activities_is_refused(purchase):
 	first = make_campaign_activity(campaign)
 	first.append("purchase_invoices", {"purchase_invoice": invoice.name})
 	first.append("purchase_invoices", {"purchase_invoice": invoice.name})
-	with pytest.raises(frappe.ValidationError):
+	with pytest.raises(frappe.ValidationError, match="is linked twice"):
 		first.save()
 
 	first.reload()

@@ -76,8 +76,13 @@ def test_bad_score_on_edit_keeps_the_stored_evaluations():
 
 
 def test_negative_criterion_weight_is_refused():
-	with pytest.raises(frappe.ValidationError):
+	with pytest.raises(frappe.ValidationError, match=r"weight cannot be negative \(-1"):
 		make_criterion(-1)
+	criterion = frappe.get_doc("Marketing Evaluation Criterion", make_criterion(2))
+	criterion.weight = -0.5
+	with pytest.raises(frappe.ValidationError, match="weight cannot be negative"):
+		criterion.save()
+	assert frappe.db.get_value("Marketing Evaluation Criterion", criterion.name, "weight") == 2
 
 
 def test_contacts_and_addresses_attach_by_dynamic_link_and_go_with_the_supplier():

@@ -9,7 +9,13 @@ import pytest
 from frappe.utils import random_string
 
 from crm_marketing_app.target_lists import api, members
-from tests.integration.helpers import make_customer, make_item, make_sales_invoice, make_sales_order
+from tests.integration.helpers import (
+	make_customer,
+	make_item,
+	make_sales_invoice,
+	make_sales_order,
+	make_user,
+)
 
 CUTOFF = "2025-07-01"
 UPSELL = "crm_tl_upsell_potential"
@@ -368,11 +374,11 @@ def test_bad_conditions_leave_list_and_members_unchanged(condition, message):
 
 
 def test_sql_in_a_value_is_only_a_value():
-	make_lead(territory="All Territories")
-	target = make_list("Lead", [("territory", "=", "x' OR '1'='1")])
+	tricky = f"x{random_string(6)}' OR '1'='1"
+	literal, _other = make_lead(city=tricky), make_lead(city="Kyiv")
+	target = make_list("Lead", [("city", "=", tricky)])
 	target.refresh_members()
-	assert member_status(target) == {}
-	assert frappe.db.count("Lead") > 0
+	assert member_status(target) == {literal: "Active"}
 
 
 def test_members_of_the_wrong_kind_or_missing_are_refused():
@@ -404,6 +410,39 @@ def test_members_of_the_wrong_kind_or_missing_are_refused():
 		).insert()
 	with pytest.raises(frappe.ValidationError, match="needs at least one condition"):
 		make_list("Lead", list_type="Dynamic")
+
+
+def test_whitelisted_methods_check_permissions():
+	city = f"Kolomyia {random_string(6)}"
+	lead, other_lead = make_lead(city=city), make_lead()
+	target = make_list("Lead", [("city", "=", city)])
+	other = make_list("Lead")
+	members.add_members(other, "Lead", [other_lead])
+	conditions = [{"field": "city", "operator": "=", "value": city}]
+
+	frappe.set_user(make_user(["Sales User"]))  # reads lists and Leads, changes no list
+	seen = api.preview("Lead", conditions)
+	assert seen["count"] == 1 and seen["rows"][0].member == lead
+	refused = (
+		lambda: api.add_members(target.name, "Lead", [lead]),
+		lambda: frappe.get_doc("Target List", target.name).refresh_members(),
+		lambda: frappe.get_doc("Target List", target.name).merge(other.name, "union"),
+		lambda: frappe.get_doc("Target List", other.name).copy_members(target.name),
+		lambda: frappe.get_doc("Target List", target.name).export_to_email_group(),
+	)
+	for call in refused:
+		with pytest.raises(frappe.PermissionError):
+			call()
+
+	frappe.set_user(make_user(["Accounts User"]))  # no access to lists at all
+	with pytest.raises(frappe.PermissionError):
+		api.preview("Lead", conditions)
+
+	frappe.set_user("Administrator")
+	with pytest.raises(frappe.ValidationError, match="Member Type must be one of"):
+		api.preview("User", conditions)
+	assert member_status(target) == {}
+	assert not frappe.db.exists("Email Group", target.list_name)
 
 
 def test_errors_speak_the_users_language():

@@ -4,6 +4,7 @@ frappe.utils.nowdate()/getdate() read datetime.now(), which freezegun replaces;
 test_freezegun_moves_frappe_today proves it on this bench.
 """
 
+import json
 import threading
 from unittest.mock import patch
 
@@ -113,6 +114,17 @@ def test_renewal_task_exactly_11_months_2_days_after_the_order_once():
 	assert todos[0].description == f"Offer {customer} to renew {licence}"
 	assert str(todos[0].date) == "2026-03-02"
 	assert todos_for(unrelated.name) == []
+	# as a ToDo document would: the order shows it under "Assigned To" and on its timeline
+	assert json.loads(frappe.db.get_value("Sales Order", order.name, "_assign")) == [manager]
+	assert frappe.get_all(
+		"Comment",
+		filters={
+			"reference_doctype": "Sales Order",
+			"reference_name": order.name,
+			"comment_type": "Assigned",
+		},
+		pluck="content",
+	) == [f"Administrator assigned {frappe.utils.get_fullname(manager)}: {todos[0].description}"]
 	assert logs_of(trigger) == [
 		{
 			"reference_doctype": "Sales Order",

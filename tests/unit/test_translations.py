@@ -10,7 +10,7 @@ import pytest
 
 APP = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "crm_marketing_app")
 
-PY_CALL = re.compile(r"""(?<![\w.])_\(\s*(?P<q>["'])(?P<s>(?:\\.|(?!(?P=q)).)+)(?P=q)\s*[,)]""")
+PY_CALL = re.compile(r"""(?<![\w.])(?:_|mark_translatable)\(\s*(?P<q>["'])(?P<s>(?:\\.|(?!(?P=q)).)+)(?P=q)\s*[,)]""")
 JS_CALL = re.compile(r"""(?<![\w.])__\(\s*(?P<q>["'`])(?P<s>(?:\\.|(?!(?P=q)).)+)(?P=q)\s*[,)]""")
 JSON_KEYS = ("label", "description")
 

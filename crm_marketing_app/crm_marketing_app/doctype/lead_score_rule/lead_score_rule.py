@@ -24,7 +24,7 @@ class LeadScoreRule(Document):
 			return
 		rules.clear_cache()
 		if self.enabled or (before and before.enabled):
-			schedule_rescore({self.applies_to, before.applies_to if before else self.applies_to})
+			schedule_rescore([self.applies_to, before.applies_to if before else self.applies_to])
 
 	def after_delete(self):
 		rules.clear_cache()

@@ -12,12 +12,7 @@ class TargetListMember(Document):
 
 	def validate(self):
 		target_list = frappe.get_cached_doc("Target List", self.target_list)
-		if self.member_doctype != target_list.member_doctype:
-			frappe.throw(
-				_("Target List {0} holds {1} records, not {2}").format(
-					self.target_list, _(target_list.member_doctype), _(self.member_doctype)
-				)
-			)
+		members.check_holds(target_list, self.member_doctype)
 		if self.is_new():
 			if frappe.db.exists(members.MEMBER, {"target_list": self.target_list, "member": self.member}):
 				frappe.throw(_("{0} is already on Target List {1}").format(self.member, self.target_list))

@@ -19,20 +19,16 @@ import time
 from unittest.mock import patch
 
 import frappe
+
+from common import connect
 from frappe.utils import now
 
-SITE = os.environ.get("CRM_SITE", "test.localhost")
 N = int(os.environ.get("CRM_BENCH_MEMBERS", 20_000))
 LOOP_SAMPLE = int(os.environ.get("CRM_BENCH_LOOP_SAMPLE", 2_000))
 EMAILS = int(os.environ.get("CRM_BENCH_EMAILS", N))
 TAG = "BENCH-DIST-"
 
 
-def connect():
-	os.chdir(os.path.join(os.environ.get("CRM_BENCH", "/opt/bench"), "sites"))
-	frappe.init(site=SITE, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
 
 
 def build() -> dict:

@@ -17,12 +17,12 @@ Prints ratios measured in this run, then deletes everything it created.
 """
 
 import os
-import sys
 import time
 
 import frappe
 
-SITE = os.environ.get("CRM_SITE", "test.localhost")
+from common import SITE, connect
+
 N_ORDERS = int(os.environ.get("CRM_BENCH_ORDERS", 200_000))
 SUBMITS = int(os.environ.get("CRM_BENCH_SUBMITS", 300))
 BATCH = 25
@@ -32,12 +32,6 @@ HOOK = "crm_marketing_app.attribution.events.on_submit"
 PERIOD = ("2025-01-01", "2026-12-31")
 
 
-def connect():
-	os.chdir(os.path.join(os.environ.get("CRM_BENCH", "/opt/bench"), "sites"))
-	frappe.init(site=SITE, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def timed(fn, *args):

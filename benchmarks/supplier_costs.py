@@ -20,20 +20,16 @@ import random
 import time
 
 import frappe
+
+from common import connect
 from frappe.utils import add_days, getdate, now
 
-SITE = os.environ.get("CRM_SITE", "test.localhost")
 N_CAMPAIGNS = int(os.environ.get("CRM_BENCH_CAMPAIGNS", 2_000))
 N_ACTIVITIES = int(os.environ.get("CRM_BENCH_ACTIVITIES", 100_000))
 N_SUPPLIERS = int(os.environ.get("CRM_BENCH_SUPPLIERS", 500))
 PREFIX = "BENCH-COST-"
 
 
-def connect():
-	os.chdir(os.path.join(os.environ.get("CRM_BENCH", "/opt/bench"), "sites"))
-	frappe.init(site=SITE, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
 
 
 def build():

@@ -20,20 +20,16 @@ import time
 import tracemalloc
 
 import frappe
+
+from common import connect
 from frappe.utils import now
 
-SITE = os.environ.get("CRM_SITE", "test.localhost")
 N = int(os.environ.get("CRM_BENCH_LEADS", 100_000))
 LOOP_SAMPLE = int(os.environ.get("CRM_BENCH_LOOP_SAMPLE", 2_000))
 TAG = "BENCH-TL-"
 CITY, SMALL_CITY, OTHER_CITY = f"{TAG}Kyiv", f"{TAG}Lviv", f"{TAG}Odesa"
 
 
-def connect():
-	os.chdir(os.path.join(os.environ.get("CRM_BENCH", "/opt/bench"), "sites"))
-	frappe.init(site=SITE, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
 
 
 def city_of(i: int) -> str:

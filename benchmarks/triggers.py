@@ -19,7 +19,6 @@ Since) are evaluated for one day:
 Everything it created is deleted at the end (also after a failure).
 """
 
-import os
 import random
 import sys
 import time
@@ -27,8 +26,8 @@ from datetime import date, timedelta
 
 import frappe
 
-SITE = os.environ.get("CRM_SITE", "test.localhost")
-BENCH = os.environ.get("CRM_BENCH", "/opt/bench")
+from common import connect
+
 PREFIX = "BENCH-TRG-"
 TODAY = date(2026, 7, 1)
 FIRST_DAY = date(2024, 1, 1)
@@ -37,12 +36,6 @@ ITEMS = [(f"{PREFIX}ITEM-{i:02d}", "Services" if i < 3 else "Products") for i in
 BATCH = 2000
 
 
-def connect():
-	sys.path.insert(0, os.path.join(BENCH, "apps", "crm_marketing_app"))
-	os.chdir(os.path.join(BENCH, "sites"))
-	frappe.init(site=SITE, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
 
 
 def insert_rows(table: str, columns: list[str], rows):

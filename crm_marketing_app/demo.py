@@ -9,7 +9,9 @@ high upsell potential get a personalised email; customers running equipment
 bought before it get a flyer letter to their management; prospects of the
 target segments get the flyer too), a campaign with budget, promo code and
 approval, activities run by marketing suppliers with milestones, responses along
-invitation -> registration -> attendance, the seed's lead-scoring rules, a
+invitation -> registration -> attendance (visitors new to the CRM register at
+the stand through the event's web form and become the campaign's leads), the
+seed's lead-scoring rules, a
 renewal trigger, and orders after the show attributed to the campaign.
 
 `load` finds every record by a natural key before creating it, so it can run
@@ -23,8 +25,10 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, add_months, getdate, today
 
 from crm_marketing_app.automation.runner import run_trigger
+from crm_marketing_app.campaign_execution import registration
 from crm_marketing_app.scoring.demo_rules import create_seed_rules, seed_rules
 from crm_marketing_app.tasks import distribute_activity, refresh_dynamic_lists, rescore_all
+from crm_marketing_app.utils import default_company, ensure_fiscal_year
 
 CAMPAIGN = "Cold Chain Expo 2026"
 PAST_CAMPAIGN = "Cold Chain Expo 2025"
@@ -99,6 +103,14 @@ LEADS = [
 	("Alla", "Kostenko", "Hypermarket Plus", "Senior Vice President", "Retail & Wholesale", False),
 ]
 SEGMENTS = "Grocery, Retail & Wholesale, Department Stores"
+
+# Visitors unknown to the CRM who registered at the stand through the event's web form:
+# (first, last, organisation, phone, attended the presentation)
+VISITORS = [
+	("Bohdan", "Levchenko", "Frost Logistics", "+380673330001", True),
+	("Mariia", "Tkachuk", "Kherson Bakery", "+380673330002", True),
+	("Ihor", "Danyliuk", "Vinnytsia Meat Plant", "+380673330003", False),
+]
 
 LISTS = {
 	"Expo 2026: current customers, key staff": {
@@ -254,7 +266,7 @@ def summary() -> dict:
 	campaign = frappe.db.get_value(
 		"Campaign",
 		CAMPAIGN,
-		["campaign_status", "budget", "actual_cost", "attributed_revenue", "orders_count"],
+		["campaign_status", "budget", "actual_cost", "attributed_revenue", "orders_count", "leads_generated"],
 		as_dict=True,
 	)
 	return {
@@ -271,13 +283,6 @@ def summary() -> dict:
 
 
 # --- masters -------------------------------------------------------------------------------
-
-
-def default_company() -> str:
-	return (
-		frappe.db.get_single_value("Global Defaults", "default_company")
-		or frappe.get_all("Company", pluck="name", limit=1)[0]
-	)
 
 
 def ensure_user(email: str, first: str, last: str, roles: list[str]) -> None:
@@ -624,10 +629,39 @@ def record_responses(campaign: str, show, customers: list[str], leads: list[str]
 			add_response(campaign, "Lead", lead, "Downloaded", add_days(today(), days))
 	add_response(campaign, "Lead", leads[3], "Website Visit", add_days(today(), -5))
 	add_response(campaign, "Lead", leads[3], "Downloaded", add_days(today(), -5))
+	register_visitors(campaign, show)
 	for _doctype, name in attended[:-1]:  # talks at the stand that became opportunities
 		frappe.get_doc(
 			"Campaign Response", {"campaign": campaign, "respondent": name, "response_type": "Attended"}
 		).create_opportunity()
+
+
+def register_visitors(campaign: str, show) -> None:
+	"""New people met at the stand, registered through the Event Registration web form's own
+	code path: each becomes a new Lead of the campaign (its leads generated, cost per lead)."""
+	for visitor in VISITORS:
+		first, last, organisation, phone, attended = visitor
+		email = lead_email(visitor)
+		response = frappe.db.get_value(
+			"Campaign Response",
+			{"campaign": campaign, "email": email, "response_type": "Registered"},
+			["name", "respondent"],
+			as_dict=True,
+		)
+		if not response:
+			response = registration.register(
+				{
+					"campaign": campaign,
+					"full_name": f"{first} {last}",
+					"email": email,
+					"organization": organisation,
+					"phone": phone,
+				}
+			)
+			# The web form stamps the time of the call; the demo's visitors registered at the show.
+			response.db_set("response_date", f"{show} 11:00:00")
+		if attended:
+			add_response(campaign, "Lead", response.respondent, "Attended", show)
 
 
 def add_response(
@@ -698,7 +732,7 @@ def ensure_order(key: str, customer: str, company: str, item: str, qty: float, d
 	if frappe.db.exists("Sales Order", {"po_no": key, "docstatus": 1}):
 		return
 	date = getdate(date)
-	ensure_fiscal_year(date, company)
+	ensure_fiscal_year(date)
 	order = frappe.get_doc(
 		{
 			"doctype": "Sales Order",
@@ -715,22 +749,6 @@ def ensure_order(key: str, customer: str, company: str, item: str, qty: float, d
 	)
 	order.insert()
 	order.submit()
-
-
-def ensure_fiscal_year(date, company: str) -> None:
-	"""Sales history goes back years; a fresh site only has the current fiscal year."""
-	from erpnext.accounts.utils import get_fiscal_years
-
-	if get_fiscal_years(date, company=company, boolean=True):
-		return
-	frappe.get_doc(
-		{
-			"doctype": "Fiscal Year",
-			"year": str(date.year),
-			"year_start_date": f"{date.year}-01-01",
-			"year_end_date": f"{date.year}-12-31",
-		}
-	).insert(ignore_permissions=True)
 
 
 def ensure_trigger(company: str) -> None:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import frappe
+from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, IfNull
 
 from crm_marketing_app.engine import funnel as engine
@@ -143,7 +144,12 @@ def update_reference_funnels() -> None:
 	for funnel in frappe.get_all("Marketing Funnel", filters={"campaign_type": ("is", "set")}, pluck="name"):
 		doc = frappe.get_doc("Marketing Funnel", funnel)
 		reference = reference_conversions([s.entry_event for s in doc.stages], doc.campaign_type)
+		if not doc.stages:
+			continue
+		stored = Case()
 		for row, value in zip(doc.stages, reference or [None] * len(doc.stages), strict=True):
 			# the column cannot hold "unknown": the first stage and untried ones read 0
-			frappe.qb.update(stage).set(stage.reference_conversion, value or 0).where(stage.name == row.name).run()
+			stored = stored.when(stage.name == row.name, value or 0)
+		names = [row.name for row in doc.stages]
+		frappe.qb.update(stage).set(stage.reference_conversion, stored).where(stage.name.isin(names)).run()
 	frappe.clear_document_cache("Marketing Funnel")

@@ -22,6 +22,9 @@ before_uninstall = "crm_marketing_app.install.before_uninstall"
 fixtures = [
 	{"dt": "Role", "filters": [["name", "in", ["Marketing Manager", "Marketing User"]]]},
 	{"dt": "Custom Field", "filters": [["module", "=", "CRM Marketing App"]]},
+	# Lead list: hides Organization Name (the title already shows it) and Territory (still a standard
+	# filter), so Marketing Score and Score Grade fit in the list's default columns.
+	{"dt": "Property Setter", "filters": [["module", "=", "CRM Marketing App"]]},
 	{"dt": "Workflow State", "filters": [["name", "in", ["Draft", "Pending Approval", "Approved", "Running", "Completed", "Rejected"]]]},
 	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Submit for Approval", "Approve", "Reject", "Start", "Complete", "Revise"]]]},
 	{"dt": "Workflow", "filters": [["name", "=", "Campaign Approval"]]},

@@ -64,6 +64,7 @@ def before_uninstall():
 	frappe.delete_doc("Workflow", WORKFLOW, ignore_missing=True, force=True)
 	for name in frappe.get_all("Custom Field", filters={"module": "CRM Marketing App"}, pluck="name"):
 		frappe.delete_doc("Custom Field", name, force=True)
+	frappe.db.delete("Property Setter", {"module": "CRM Marketing App"})
 	for doctype, role, _rights in HOST_PERMISSIONS:
 		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": role})
 	frappe.db.delete("Custom DocPerm", {"role": ("in", MARKETING_ROLES)})

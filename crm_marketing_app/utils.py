@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 import frappe
 from frappe import _
+from frappe.utils import getdate
 
 from crm_marketing_app.engine.errors import EngineError
 
@@ -19,3 +20,33 @@ def engine_errors(title: str | None = None):
 
 def get_settings():
 	return frappe.get_cached_doc("CRM Marketing Settings")
+
+
+def default_company() -> str:
+	"""Global Defaults' company, else the first one (a fresh site may have no default yet)."""
+	return (
+		frappe.db.get_single_value("Global Defaults", "default_company")
+		or frappe.get_all("Company", pluck="name", order_by="creation", limit=1)[0]
+	)
+
+
+def ensure_fiscal_year(date) -> None:
+	"""A calendar fiscal year around `date` unless one covers it: sales documents need one, and the
+	demo's and the tests' histories go back years while a fresh site has only the current year.
+
+	Read from the table, not ERPNext's cached `get_fiscal_years`: a test's rolled-back year stays cached.
+	"""
+	date = getdate(date)
+	covered = frappe.db.exists(
+		"Fiscal Year", {"year_start_date": ("<=", date), "year_end_date": (">=", date), "disabled": 0}
+	)
+	if covered or frappe.db.exists("Fiscal Year", str(date.year)):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Fiscal Year",
+			"year": str(date.year),
+			"year_start_date": f"{date.year}-01-01",
+			"year_end_date": f"{date.year}-12-31",
+		}
+	).insert(ignore_permissions=True)

@@ -12,13 +12,8 @@ def get_campaign_revenue(campaign: str) -> dict:
 	budget, actual_cost, revenue, roi, company = frappe.db.get_value(
 		"Campaign", campaign, ("budget", "actual_cost", "attributed_revenue", "roi", "company")
 	)
-	ca = frappe.qb.DocType("Campaign Attribution")
 	documents = (
-		frappe.qb.from_(ca)
-		.select(ca.reference_doctype, Count("*").as_("count"), Sum(ca.amount).as_("amount"))
-		.where(ca.campaign == campaign)
-		.groupby(ca.reference_doctype)
-		.run(as_dict=True)
+		attributed_documents(campaign) if frappe.has_permission("Campaign Attribution", "read") else []
 	)
 	return {
 		"budget": budget or 0,
@@ -33,6 +28,18 @@ def get_campaign_revenue(campaign: str) -> dict:
 	}
 
 
+def attributed_documents(campaign: str) -> list[dict]:
+	"""Count and amount of the campaign's attributed documents per DocType (the form's headline links)."""
+	ca = frappe.qb.DocType("Campaign Attribution")
+	return (
+		frappe.qb.from_(ca)
+		.select(ca.reference_doctype, Count("*").as_("count"), Sum(ca.amount).as_("amount"))
+		.where(ca.campaign == campaign)
+		.groupby(ca.reference_doctype)
+		.run(as_dict=True)
+	)
+
+
 def campaign_dashboard(data: dict) -> dict:
 	"""Adds the documents a campaign brought to the Campaign form's connections (override hook).
 
@@ -44,7 +51,10 @@ def campaign_dashboard(data: dict) -> dict:
 	data.setdefault("non_standard_fieldnames", {}).update({"Lead": "campaign_name"})
 	data.setdefault("transactions", []).extend(
 		[
-			{"label": mark_translatable("Revenue"), "items": ["Campaign Attribution", "Sales Order", "Sales Invoice"]},
+			{
+				"label": mark_translatable("Revenue"),
+				"items": ["Campaign Attribution", "Sales Order", "Sales Invoice"],
+			},
 			{"label": mark_translatable("Pipeline"), "items": ["Lead", "Opportunity", "Quotation"]},
 		]
 	)

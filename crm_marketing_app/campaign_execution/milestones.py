@@ -11,6 +11,13 @@ def sync_todos(activity) -> None:
 	activity cancels it, a changed date or responsible updates it.
 	"""
 	kept = set()
+	existing = set(
+		frappe.get_all(
+			"ToDo",
+			filters={"name": ("in", [r.todo for r in activity.milestones if r.todo] or [""])},
+			pluck="name",
+		)
+	)
 	for row in activity.milestones:
 		user = row.responsible or activity.responsible
 		if not user:
@@ -23,7 +30,7 @@ def sync_todos(activity) -> None:
 			if activity.status == "Cancelled"
 			else ("Closed" if row.completed else "Open"),
 		}
-		todo = frappe.get_doc("ToDo", row.todo) if row.todo and frappe.db.exists("ToDo", row.todo) else None
+		todo = frappe.get_doc("ToDo", row.todo) if row.todo in existing else None
 		if todo is None:
 			todo = frappe.get_doc(
 				{

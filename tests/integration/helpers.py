@@ -3,6 +3,8 @@
 import frappe
 from frappe.utils import random_string
 
+from crm_marketing_app.utils import default_company, ensure_fiscal_year
+
 
 def make_user(roles: list[str], prefix: str = "crm") -> str:
 	"""A desk user with exactly `roles`; rolled back with the test."""
@@ -30,10 +32,6 @@ def make_campaign(**fields) -> "frappe.model.document.Document":
 		}
 	)
 	return doc.insert()
-
-
-def default_company() -> str:
-	return frappe.db.get_single_value("Global Defaults", "default_company") or frappe.get_all("Company", pluck="name")[0]
 
 
 def make_item(item_code: str | None = None, item_group: str = "Products", **fields) -> str:
@@ -68,22 +66,6 @@ def make_customer(customer_name: str | None = None, **fields) -> str:
 		.insert()
 		.name
 	)
-
-
-def ensure_fiscal_year(date) -> None:
-	"""Sales documents need a fiscal year around their date; tests date documents freely."""
-	from frappe.utils import getdate
-
-	year = getdate(date).year
-	if not frappe.db.exists("Fiscal Year", str(year)):
-		frappe.get_doc(
-			{
-				"doctype": "Fiscal Year",
-				"year": str(year),
-				"year_start_date": f"{year}-01-01",
-				"year_end_date": f"{year}-12-31",
-			}
-		).insert(ignore_permissions=True)
 
 
 def make_sales_order(customer: str, items: list[tuple[str, float, float]], transaction_date=None, submit=True, **fields):

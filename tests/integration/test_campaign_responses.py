@@ -1,12 +1,12 @@
 """Campaign Response: tracking links, Lead / Opportunity from a response, event registration, campaign copy."""
 
-import json
 from urllib.parse import parse_qsl, urlparse
 
 import frappe
 import pytest
 from frappe.utils import random_string
 
+from crm_marketing_app.campaign_execution import registration
 from crm_marketing_app.campaign_execution.copy_campaign import copy_campaign
 from crm_marketing_app.campaign_execution.tracking import PIXEL, track, tracking_url
 from tests.integration.helpers import default_company, make_campaign, make_item, make_user
@@ -175,6 +175,11 @@ def test_a_sales_user_cannot_turn_responses_into_leads():
 	frappe.set_user(make_user(["Sales User"], "ce-sales"))
 	with pytest.raises(frappe.PermissionError):
 		frappe.get_doc("Campaign Response", response.name).create_lead()
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_doc("Campaign Response", response.name).create_opportunity()
+	frappe.set_user("Administrator")
+	assert frappe.db.get_value("Campaign Response", response.name, ["lead", "opportunity"]) == (None, None)
+	assert not frappe.db.exists("Opportunity", {"campaign": campaign})
 
 
 def test_activity_of_another_campaign_is_refused():
@@ -197,21 +202,8 @@ def test_activity_of_another_campaign_is_refused():
 
 
 def register(campaign, email, **extra):
-	from frappe.website.doctype.web_form.web_form import accept
-
-	frappe.set_user("Guest")
-	try:
-		data = {
-			"campaign": campaign,
-			"full_name": "Iryna Koval",
-			"email": email,
-			"organization": "Lviv Print",
-			**extra,
-		}
-		return accept("Event Registration", json.dumps(data))
-	finally:
-		frappe.flags.in_web_form = False
-		frappe.set_user("Administrator")
+	data = {"campaign": campaign, "full_name": "Iryna Koval", "email": email, "organization": "Lviv Print"}
+	return registration.register({**data, **extra})
 
 
 def test_registration_of_an_unknown_email_creates_a_lead_and_a_registered_response():
@@ -313,11 +305,37 @@ def test_copy_as_new_campaign_moves_activities_and_milestones_and_keeps_lists_pr
 def test_a_sales_user_cannot_copy_campaigns():
 	source = make_campaign(start_date="2026-01-01")
 	frappe.set_user(make_user(["Sales User"], "ce-copier"))
+	name = f"Copy {random_string(5)}"
 	with pytest.raises(frappe.PermissionError):
-		copy_campaign(source.name, f"Copy {random_string(5)}", "2026-02-01")
+		copy_campaign(source.name, name, "2026-02-01")
+	assert not frappe.db.exists("Campaign", {"campaign_name": name})
 
 
 def test_copy_needs_a_free_name():
 	source = make_campaign(start_date="2026-01-01")
 	with pytest.raises(frappe.ValidationError, match="already exists"):
 		copy_campaign(source.name, source.campaign_name, "2026-02-01")
+	with pytest.raises(frappe.ValidationError, match="Enter a name"):
+		copy_campaign(source.name, "  ", "2026-02-01")
+	assert frappe.db.count("Campaign", {"campaign_name": source.campaign_name}) == 1
+
+
+def test_registration_page_names_only_an_open_event_and_escapes_its_name():
+	from crm_marketing_app.crm_marketing_app.web_form.event_registration.event_registration import get_context
+
+	def introduction(campaign):
+		context = frappe._dict()
+		frappe.form_dict.campaign = campaign
+		try:
+			get_context(context)
+		finally:
+			frappe.form_dict.pop("campaign", None)
+		return context.get("introduction_text")
+
+	name = f"Expo & Trade {random_string(5)}"
+	open_event = make_campaign(campaign_name=name, start_date="2026-05-01").name
+	assert introduction(open_event).startswith(
+		"Register for <strong>{}</strong>".format(name.replace("&", "&amp;"))
+	)
+	assert introduction(make_campaign(campaign_status="Cancelled").name) is None
+	assert introduction("no such campaign") is None

@@ -21,6 +21,10 @@ def demo_counts() -> dict[str, int]:
 		"campaigns": frappe.db.count("Campaign", {"name": ("in", campaigns)}),
 		"customers": frappe.db.count("Customer", {"name": ("in", list(demo.CUSTOMERS))}),
 		"leads": frappe.db.count("Lead", {"email_id": ("in", lead_emails)}),
+		"visitor_leads": frappe.db.count(
+			"Lead",
+			{"email_id": ("in", [demo.lead_email(v) for v in demo.VISITORS]), "campaign_name": demo.CAMPAIGN},
+		),
 		"orders": frappe.db.count("Sales Order", {"po_no": ("like", demo.ORDER_KEY + "%")}),
 		"attributions": frappe.db.count("Campaign Attribution", {"campaign": ("in", campaigns)}),
 		"responses": frappe.db.count("Campaign Response", {"campaign": ("in", campaigns)}),
@@ -55,8 +59,10 @@ def test_demo_tells_the_exhibition_story(loaded):
 	assert campaign.actual_cost == 23600  # the five activities' actual costs
 	assert campaign.attributed_revenue == 117700  # 8 x 4800 + 3 x 9500 + 6 x 4800 + 22000
 	assert campaign.orders_count == 4
+	# The three visitors registered at the stand through the web form are the campaign's new leads.
+	assert campaign.leads_generated == 3
 	assert loaded["lists"] == {demo.KEY_STAFF: 5, demo.OUTDATED: 4, demo.PROSPECTS: 6}
-	assert loaded["responses"] == {"Sent": 21, "Registered": 7, "Attended": 5}
+	assert loaded["responses"] == {"Sent": 21, "Registered": 10, "Attended": 7}
 	assert loaded["hot_leads"] == 2
 	assert frappe.db.get_value("Campaign", demo.PAST_CAMPAIGN, "campaign_status") == "Completed"
 
@@ -76,11 +82,13 @@ def test_demo_tells_the_exhibition_story(loaded):
 		if isinstance(r, dict) and r.get("campaign")
 	}
 	assert roi[demo.CAMPAIGN]["attributed_revenue"] == 117700
+	assert roi[demo.CAMPAIGN]["leads"] == 3
+	assert roi[demo.CAMPAIGN]["cost_per_lead"] == pytest.approx(23600 / 3, abs=0.01)
 	assert roi[demo.CAMPAIGN]["past_campaigns"] >= 1
 	funnel = {
 		r["stage"]: r["actual"] for r in run("Campaign Funnel", filters={"campaign": demo.CAMPAIGN})["result"]
 	}
-	assert funnel == {"Invitation": 13, "Registration": 7, "Attendance": 5, "Opportunity": 4, "Order": 4}
+	assert funnel == {"Invitation": 13, "Registration": 10, "Attendance": 7, "Opportunity": 4, "Order": 4}
 
 	# The workspace chart: this month's bar is the revenue attributed this month (the demo's orders are recent).
 	chart = spend_chart.get(chart_name="Marketing Spend vs Revenue", no_cache=True)

@@ -1,6 +1,5 @@
 """Install, migrate, uninstall and re-install on the live site, through the real CLI."""
 
-import os
 import subprocess
 import sys
 

@@ -29,7 +29,12 @@ def run_report(name, filters):
 def lead(campaign=None):
 	return (
 		frappe.get_doc(
-			{"doctype": "Lead", "first_name": f"Lead {random_string(5)}", "lead_name": "L", "campaign_name": campaign}
+			{
+				"doctype": "Lead",
+				"first_name": f"Lead {random_string(5)}",
+				"lead_name": "L",
+				"campaign_name": campaign,
+			}
 		)
 		.insert()
 		.name
@@ -49,7 +54,9 @@ def respond(campaign, respondent, response_type):
 	).insert()
 
 
-def webinar(registered: int, attended: int, leads: int, status: str = "Running", funnel: str | None = None) -> str:
+def webinar(
+	registered: int, attended: int, leads: int, status: str = "Running", funnel: str | None = None
+) -> str:
 	"""A webinar campaign whose first `registered` people registered, `attended` of them attended,
 	and `leads` Leads name it."""
 	campaign = make_campaign(campaign_type=FUNNEL_TYPE, funnel=funnel).name
@@ -69,7 +76,10 @@ def webinar(registered: int, attended: int, leads: int, status: str = "Running",
 def only_our_webinars():
 	"""The reference funnel pools completed webinars: other tests' ones are set aside (rolled back)."""
 	frappe.db.set_value(
-		"Campaign", {"campaign_type": FUNNEL_TYPE, "campaign_status": "Completed"}, "campaign_status", "Running"
+		"Campaign",
+		{"campaign_type": FUNNEL_TYPE, "campaign_status": "Completed"},
+		"campaign_status",
+		"Running",
 	)
 
 
@@ -82,7 +92,12 @@ def make_funnel(**overrides):
 			"tolerance": 10,
 			"stages": [
 				{"stage_name": "Registration", "entry_event": "Registered", "kpi": "registered"},
-				{"stage_name": "Attendance", "entry_event": "Attended", "planned_conversion": 50, "kpi": "attended ÷ registered"},
+				{
+					"stage_name": "Attendance",
+					"entry_event": "Attended",
+					"planned_conversion": 50,
+					"kpi": "attended ÷ registered",
+				},
 				{"stage_name": "Lead", "entry_event": "Lead", "planned_conversion": 60},
 				{"stage_name": "Order", "entry_event": "Sales Order", "planned_conversion": 50},
 			],
@@ -110,7 +125,12 @@ def test_funnel_counts_and_reference_on_two_past_campaigns(only_our_webinars):
 	assert chart["data"]["datasets"][0]["values"] == [5, 1, 1, 1]
 
 	update_reference_funnels()
-	stored = frappe.get_all("Event Funnel Stage", filters={"parent": funnel.name}, fields=["idx", "reference_conversion"], order_by="idx")
+	stored = frappe.get_all(
+		"Event Funnel Stage",
+		filters={"parent": funnel.name},
+		fields=["idx", "reference_conversion"],
+		order_by="idx",
+	)
 	assert [row.reference_conversion for row in stored] == [0, 40.0, 75.0, 0.0]
 
 
@@ -131,23 +151,36 @@ def test_funnel_rejects_unknown_entry_event_and_conversion_outside_0_100():
 
 def test_campaign_roi_report_row():
 	campaign = with_costs(1000, 500)
-	frappe.db.set_value("Campaign", campaign, {"budget": 2000, "start_date": "2025-06-01", "end_date": "2025-07-31"})
+	frappe.db.set_value(
+		"Campaign", campaign, {"budget": 2000, "start_date": "2025-06-01", "end_date": "2025-07-31"}
+	)
 	customer, item = make_customer(), make_item()
 	lead(campaign)
 	lead(campaign)
 	make_sales_order(customer, [(item, 1, 3000)], transaction_date=ORDER_DATE, campaign=campaign)
 	make_sales_invoice(customer, [(item, 1, 2000)], posting_date=ORDER_DATE, campaign=campaign)
-	result = run_report("Campaign ROI", {"from_date": "2025-06-01", "to_date": "2025-06-30", "campaign_type": "Exhibition"})
+	result = run_report(
+		"Campaign ROI", {"from_date": "2025-06-01", "to_date": "2025-06-30", "campaign_type": "Exhibition"}
+	)
 	row = next(r for r in result["result"] if r["campaign"] == campaign)
 	assert (row["attributed_revenue"], row["roi"], row["orders"], row["leads"]) == (5000, 233.33, 2, 2)
-	assert (row["budget_used"], row["cost_per_lead"], row["new_customers"], row["cost_per_new_customer"]) == (75.0, 750.0, 1, 1500.0)
+	assert (row["budget_used"], row["cost_per_lead"], row["new_customers"], row["cost_per_new_customer"]) == (
+		75.0,
+		750.0,
+		1,
+		1500.0,
+	)
 	assert row["roi"] == frappe.db.get_value("Campaign", campaign, "roi")
 	assert result["chart"]["type"] == "bar"
 
-	later = run_report("Campaign ROI", {"from_date": "2025-07-01", "to_date": "2025-07-31", "campaign_type": "Exhibition"})
+	later = run_report(
+		"Campaign ROI", {"from_date": "2025-07-01", "to_date": "2025-07-31", "campaign_type": "Exhibition"}
+	)
 	row = next(r for r in later["result"] if r["campaign"] == campaign)
 	assert row["attributed_revenue"] == 0  # ran then, but brought nothing dated then
-	only_codes = run_report("Campaign ROI", {"model": "Promo Code", "from_date": "2025-06-01", "to_date": "2025-06-30"})
+	only_codes = run_report(
+		"Campaign ROI", {"model": "Promo Code", "from_date": "2025-06-01", "to_date": "2025-06-30"}
+	)
 	assert next(r for r in only_codes["result"] if r["campaign"] == campaign)["attributed_revenue"] == 0
 
 
@@ -155,7 +188,9 @@ def test_campaign_roi_shows_the_average_of_past_completed_campaigns_of_the_type(
 	past = [with_costs(cost) for cost in (100, 300)]
 	customer, item = make_customer(), make_item()
 	for campaign, amount in zip(past, (300, 300), strict=True):
-		frappe.db.set_value("Campaign", campaign, {"campaign_type": FUNNEL_TYPE, "campaign_status": "Completed"})
+		frappe.db.set_value(
+			"Campaign", campaign, {"campaign_type": FUNNEL_TYPE, "campaign_status": "Completed"}
+		)
 		make_sales_order(customer, [(item, 1, amount)], transaction_date=ORDER_DATE, campaign=campaign)
 	current = make_campaign(campaign_type=FUNNEL_TYPE).name
 	result = run_report("Campaign ROI", {"campaign_type": FUNNEL_TYPE})
@@ -184,19 +219,26 @@ def test_customer_segments_and_saving_one_as_a_target_list():
 	segment = rows[big]["segment"]
 	saved = save_segment_as_target_list(f"Segment {random_string(6)}", segment, frappe.as_json(filters))
 	members = frappe.get_all(
-		"Target List Member", filters={"target_list": saved["name"]}, fields=["member", "member_doctype", "source", "status"]
+		"Target List Member",
+		filters={"target_list": saved["name"]},
+		fields=["member", "member_doctype", "source", "status"],
 	)
 	in_segment = {c for c, r in rows.items() if r["segment"] == segment}
 	assert {m.member for m in members} == in_segment and big in in_segment and small not in in_segment
 	assert {(m.member_doctype, m.source, m.status) for m in members} == {("Customer", "Manual", "Active")}
-	assert frappe.db.get_value("Target List", saved["name"], ["list_type", "member_count"]) == ("Static", len(in_segment))
+	assert frappe.db.get_value("Target List", saved["name"], ["list_type", "member_count"]) == (
+		"Static",
+		len(in_segment),
+	)
 	with pytest.raises(frappe.ValidationError, match="Unknown segment"):
 		save_segment_as_target_list(f"Segment {random_string(6)}", "Whales", None)
 
 
 def test_accounts_user_reads_roi_but_cannot_edit_campaigns():
 	campaign = with_costs(1000)
-	make_sales_order(make_customer(), [(make_item(), 1, 3000)], transaction_date=ORDER_DATE, campaign=campaign)
+	make_sales_order(
+		make_customer(), [(make_item(), 1, 3000)], transaction_date=ORDER_DATE, campaign=campaign
+	)
 	accountant, seller = make_user(["Accounts User"], "acct"), make_user(["Sales User"], "sales")
 	marketer = make_user(["Marketing User"], "mkt")
 	frappe.set_user(accountant)
@@ -233,6 +275,10 @@ def test_campaign_form_dashboard():
 	}
 	connections = frappe.get_meta("Campaign").get_dashboard_data()
 	assert any("Campaign Attribution" in group["items"] for group in connections.transactions)
+	# A Sales User reads the campaign (and its rollups) but not the attribution rows behind them.
+	frappe.set_user(make_user(["Sales User"], "seller"))
+	data = get_campaign_revenue(campaign)
+	assert (data["attributed_revenue"], data["documents"]) == (3500, [])
 	frappe.set_user(make_user(["Website Manager"], "nobody"))
 	with pytest.raises(frappe.PermissionError):
 		get_campaign_revenue(campaign)

@@ -166,6 +166,36 @@ def test_add_on_offer_a_month_after_the_implementation_service():
 	assert todos_for(product_order.name) == [] and todos_for(outsider_order.name) == []
 
 
+def test_a_run_works_through_several_chunks_and_one_failing_record_stops_none():
+	group = make_customer_group()
+	manager = make_user(["Sales User"], prefix="manager")
+	item = make_item()
+	customers = [make_customer(customer_group=group, account_manager=manager) for _ in range(5)]
+	orders = [make_sales_order(customer, [(item, 1, 100)], "2026-01-15") for customer in customers]
+	trigger = make_trigger(
+		item=item,
+		customer_group=group,
+		offset_months=1,
+		# fails to render for one order only
+		description="{{ 1 // 0 if doc.name == '" + orders[2].name + "' else 'Follow up ' ~ doc.name }}",
+	)
+
+	with patch.object(runner, "CHUNK", 2):
+		assert on("2026-02-15", trigger) == {"fired": 4, "failed": 1}
+		assert on("2026-02-15", trigger) == {"fired": 0, "failed": 0}
+	for number, order in enumerate(orders):
+		expected = [] if number == 2 else [(manager, f"Follow up {order.name}")]
+		assert [(t.allocated_to, t.description) for t in todos_for(order.name)] == expected
+	assert [log.status for log in logs_of(trigger)] == ["Done", "Done", "Failed", "Done", "Done"]
+	# each order's _assign holds the manager once, as the ToDo documents would have left it
+	assigned = frappe.get_all(
+		"Sales Order", filters={"name": ("in", [o.name for o in orders])}, fields=["name", "_assign"]
+	)
+	assert {a.name: a._assign and json.loads(a._assign) for a in assigned} == {
+		o.name: None if number == 2 else [manager] for number, o in enumerate(orders)
+	}
+
+
 def test_no_order_since_puts_the_customer_on_the_win_back_list_once():
 	win_back = frappe.get_doc(
 		{

@@ -38,3 +38,13 @@ class CampaignResponse(Document):
 		"""An Opportunity for the respondent's Customer / Prospect / Lead, linked back here."""
 		self.check_permission("write")
 		return responses.create_opportunity(self)
+
+
+def on_doctype_update():
+	# Covers lead scoring's per-person activity counts (crm_marketing_app.scoring.sql.activity_counts),
+	# so the rescore's GROUP BY reads this index alone, in respondent order.
+	frappe.db.add_index(
+		"Campaign Response",
+		["respondent_doctype", "respondent", "response_type", "response_date"],
+		"respondent_activity",
+	)

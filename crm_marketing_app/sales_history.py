@@ -9,7 +9,7 @@ queries to be used as subqueries, so callers stay set-based.
 import frappe
 from frappe.query_builder import Criterion
 from frappe.query_builder.functions import IfNull
-from pypika.terms import ExistsCriterion
+from pypika.terms import ExistsCriterion, ValueWrapper
 
 
 def _invoice_not_from_order(invoice):
@@ -22,65 +22,48 @@ def _invoice_not_from_order(invoice):
 	return Criterion.all([invoice.docstatus == 1, ExistsCriterion(from_order).negate()])
 
 
+# The two kinds of sales document: (DocType, its date field, which of them count).
+SOURCES = (
+	("Sales Order", "transaction_date", lambda doc: doc.docstatus == 1),
+	("Sales Invoice", "posting_date", _invoice_not_from_order),
+)
+
+
+def _document_columns(doctype: str, doc, date_field: str) -> list:
+	return [
+		ValueWrapper(doctype).as_("reference_doctype"),
+		doc.name.as_("reference_name"),
+		doc.customer,
+		doc[date_field].as_("posting_date"),
+	]
+
+
 def sales_documents():
-	"""Rows: reference_doctype, reference_name, customer, company, posting_date, amount."""
-	so = frappe.qb.DocType("Sales Order")
-	si = frappe.qb.DocType("Sales Invoice")
-	orders = frappe.qb.from_(so).select(
-		frappe.qb.terms.ValueWrapper("Sales Order").as_("reference_doctype"),
-		so.name.as_("reference_name"),
-		so.customer,
-		so.company,
-		so.transaction_date.as_("posting_date"),
-		so.base_net_total.as_("amount"),
-	).where(so.docstatus == 1)
-	invoices = (
-		frappe.qb.from_(si)
-		.select(
-			frappe.qb.terms.ValueWrapper("Sales Invoice").as_("reference_doctype"),
-			si.name.as_("reference_name"),
-			si.customer,
-			si.company,
-			si.posting_date,
-			si.base_net_total.as_("amount"),
-		)
-		.where(_invoice_not_from_order(si))
+	"""Rows: reference_doctype, reference_name, customer, posting_date, company, amount."""
+	orders, invoices = (
+		frappe.qb.from_(doc)
+		.select(*_document_columns(doctype, doc, date_field), doc.company, doc.base_net_total.as_("amount"))
+		.where(counts(doc))
+		for doctype, date_field, counts in SOURCES
+		for doc in [frappe.qb.DocType(doctype)]
 	)
 	return orders.union_all(invoices)
 
 
 def sales_lines():
 	"""Rows: reference_doctype, reference_name, customer, posting_date, item_code, item_group, amount."""
-	so, soi = frappe.qb.DocType("Sales Order"), frappe.qb.DocType("Sales Order Item")
-	si, sii = frappe.qb.DocType("Sales Invoice"), frappe.qb.DocType("Sales Invoice Item")
-	orders = (
-		frappe.qb.from_(soi)
-		.join(so)
-		.on(so.name == soi.parent)
+	orders, invoices = (
+		frappe.qb.from_(line)
+		.join(doc)
+		.on(doc.name == line.parent)
 		.select(
-			frappe.qb.terms.ValueWrapper("Sales Order").as_("reference_doctype"),
-			so.name.as_("reference_name"),
-			so.customer,
-			so.transaction_date.as_("posting_date"),
-			soi.item_code,
-			soi.item_group,
-			soi.base_net_amount.as_("amount"),
+			*_document_columns(doctype, doc, date_field),
+			line.item_code,
+			line.item_group,
+			line.base_net_amount.as_("amount"),
 		)
-		.where(so.docstatus == 1)
-	)
-	invoices = (
-		frappe.qb.from_(sii)
-		.join(si)
-		.on(si.name == sii.parent)
-		.select(
-			frappe.qb.terms.ValueWrapper("Sales Invoice").as_("reference_doctype"),
-			si.name.as_("reference_name"),
-			si.customer,
-			si.posting_date,
-			sii.item_code,
-			sii.item_group,
-			sii.base_net_amount.as_("amount"),
-		)
-		.where(_invoice_not_from_order(si))
+		.where(counts(doc))
+		for doctype, date_field, counts in SOURCES
+		for doc, line in [(frappe.qb.DocType(doctype), frappe.qb.DocType(f"{doctype} Item"))]
 	)
 	return orders.union_all(invoices)

@@ -50,3 +50,8 @@ def ensure_fiscal_year(date) -> None:
 			"year_end_date": f"{date.year}-12-31",
 		}
 	).insert(ignore_permissions=True)
+
+
+def report_column(fieldname: str, label: str, fieldtype: str, width: int = 120, **extra) -> dict:
+	"""A Script Report column; `label` comes translated."""
+	return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import frappe
 from frappe.query_builder.functions import Coalesce, Max
 from pypika.functions import Date
-from pypika.terms import EmptyCriterion, ExistsCriterion, ValueWrapper
+from pypika.terms import EmptyCriterion, ExistsCriterion, Term, ValueWrapper
 
 from crm_marketing_app.engine.triggers import DATE_EVENTS, base_date_range
 from crm_marketing_app.sales_history import sales_documents, sales_lines
@@ -78,6 +78,16 @@ def _customer_filter(trigger, customer):
 	return in_group & (customer.disabled == 0)
 
 
+def _due(reference_doctype, reference_name, party_doctype, party, base_date) -> list:
+	"""The columns every event's query selects; plain values (a DocType name, a date) become constants."""
+	terms = (reference_doctype, reference_name, party_doctype, party, base_date)
+	names = ("reference_doctype", "reference_name", "party_doctype", "party", "base_date")
+	return [
+		(term if isinstance(term, Term) else ValueWrapper(term)).as_(name)
+		for term, name in zip(terms, names, strict=True)
+	]
+
+
 def _after_order(trigger, first, last, today):
 	line = sales_lines().as_("line")
 	customer = frappe.qb.DocType("Customer")
@@ -86,11 +96,9 @@ def _after_order(trigger, first, last, today):
 		.join(customer)
 		.on(customer.name == line.customer)
 		.select(
-			line.reference_doctype,
-			line.reference_name,
-			ValueWrapper("Customer").as_("party_doctype"),
-			line.customer.as_("party"),
-			Max(line.posting_date).as_("base_date"),
+			*_due(
+				line.reference_doctype, line.reference_name, "Customer", line.customer, Max(line.posting_date)
+			)
 		)
 		.where(line.posting_date[first:last] & _customer_filter(trigger, customer))
 		.where(_not_logged(trigger, line.reference_doctype, line.reference_name))
@@ -127,13 +135,7 @@ def _no_order_since(trigger, first, last, today):
 		frappe.qb.from_(recent)
 		.join(customer)
 		.on(customer.name == recent.customer)
-		.select(
-			ValueWrapper("Customer").as_("reference_doctype"),
-			recent.customer.as_("reference_name"),
-			ValueWrapper("Customer").as_("party_doctype"),
-			recent.customer.as_("party"),
-			Max(recent.posting_date).as_("base_date"),
-		)
+		.select(*_due("Customer", recent.customer, "Customer", recent.customer, Max(recent.posting_date)))
 		.where(in_range & _customer_filter(trigger, customer))
 		.where(_not_logged(trigger, "Customer", recent.customer))
 		.groupby(recent.customer)
@@ -161,13 +163,7 @@ def _lead_idle(trigger, first, last, today):
 		frappe.qb.from_(lead)
 		.left_join(last_contact)
 		.on(last_contact.lead == lead.name)
-		.select(
-			ValueWrapper("Lead").as_("reference_doctype"),
-			lead.name.as_("reference_name"),
-			ValueWrapper("Lead").as_("party_doctype"),
-			lead.name.as_("party"),
-			base_date.as_("base_date"),
-		)
+		.select(*_due("Lead", lead.name, "Lead", lead.name, base_date))
 		.where(base_date[first:last] & _open_leads(trigger, lead))
 	)
 
@@ -176,13 +172,7 @@ def _score_reached(trigger, first, last, today):
 	lead = frappe.qb.DocType("Lead")
 	return (
 		frappe.qb.from_(lead)
-		.select(
-			ValueWrapper("Lead").as_("reference_doctype"),
-			lead.name.as_("reference_name"),
-			ValueWrapper("Lead").as_("party_doctype"),
-			lead.name.as_("party"),
-			ValueWrapper(today).as_("base_date"),
-		)
+		.select(*_due("Lead", lead.name, "Lead", lead.name, today))
 		.where((lead.marketing_score >= trigger.threshold) & _open_leads(trigger, lead))
 	)
 
@@ -193,11 +183,13 @@ def _response_received(trigger, first, last, today):
 	return (
 		frappe.qb.from_(response)
 		.select(
-			ValueWrapper("Campaign Response").as_("reference_doctype"),
-			response.name.as_("reference_name"),
-			response.respondent_doctype.as_("party_doctype"),
-			response.respondent.as_("party"),
-			response_date.as_("base_date"),
+			*_due(
+				"Campaign Response",
+				response.name,
+				response.respondent_doctype,
+				response.respondent,
+				response_date,
+			)
 		)
 		.where(
 			(response.response_type == trigger.response_type)

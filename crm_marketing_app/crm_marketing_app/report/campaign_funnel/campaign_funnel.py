@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 
 from crm_marketing_app.funnels import funnel_stages
+from crm_marketing_app.utils import report_column
 
 
 def execute(filters=None):
@@ -15,7 +16,9 @@ def execute(filters=None):
 	frappe.has_permission("Campaign", "read", doc=filters.campaign, throw=True)
 	funnel = filters.funnel or frappe.db.get_value("Campaign", filters.campaign, "funnel")
 	if not funnel:
-		frappe.throw(_("Campaign {0} has no Marketing Funnel; choose one").format(frappe.bold(filters.campaign)))
+		frappe.throw(
+			_("Campaign {0} has no Marketing Funnel; choose one").format(frappe.bold(filters.campaign))
+		)
 	rows = funnel_stages(filters.campaign, funnel)
 	for row in rows:
 		row["entry_event"] = _(row["entry_event"])
@@ -23,8 +26,8 @@ def execute(filters=None):
 
 
 def columns():
-	def col(fieldname, label, fieldtype="Percent", width=120):
-		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width}
+	def col(fieldname, label, fieldtype="Percent", width=120, **extra):
+		return report_column(fieldname, label, fieldtype, width, **extra)
 
 	return [
 		col("stage", _("Stage"), "Data", 180),

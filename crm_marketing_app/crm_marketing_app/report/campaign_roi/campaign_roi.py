@@ -15,6 +15,7 @@ from frappe.query_builder.functions import Count, Sum
 
 from crm_marketing_app.engine.attribution import per_unit, roi
 from crm_marketing_app.funnels import COMPLETED, stage_counts
+from crm_marketing_app.utils import report_column
 
 
 def execute(filters=None):
@@ -79,14 +80,22 @@ def of_filters(query, campaign, filters):
 
 def overlaps(campaign, filters) -> bool:
 	"""The campaign ran in the period (open ends count as running)."""
-	starts_in_time = not (filters.to_date and campaign.start_date and str(campaign.start_date) > str(filters.to_date))
-	ends_in_time = not (filters.from_date and campaign.end_date and str(campaign.end_date) < str(filters.from_date))
+	starts_in_time = not (
+		filters.to_date and campaign.start_date and str(campaign.start_date) > str(filters.to_date)
+	)
+	ends_in_time = not (
+		filters.from_date and campaign.end_date and str(campaign.end_date) < str(filters.from_date)
+	)
 	return starts_in_time and ends_in_time
 
 
 def attributed(filters) -> dict:
 	"""{campaign: revenue, orders, new_customers} from Campaign Attribution, one grouped query."""
-	ca, c, cust = frappe.qb.DocType("Campaign Attribution"), frappe.qb.DocType("Campaign"), frappe.qb.DocType("Customer")
+	ca, c, cust = (
+		frappe.qb.DocType("Campaign Attribution"),
+		frappe.qb.DocType("Campaign"),
+		frappe.qb.DocType("Customer"),
+	)
 	new_customer = Case().when(cust.creation >= c.start_date, ca.customer)
 	query = (
 		frappe.qb.from_(ca)
@@ -145,7 +154,7 @@ def past_average(completed: list, campaign: str) -> dict:
 
 def columns():
 	def col(fieldname, label, fieldtype="Currency", width=120, **extra):
-		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+		return report_column(fieldname, label, fieldtype, width, **extra)
 
 	return [
 		col("campaign", _("Campaign"), "Link", 200, options="Campaign"),

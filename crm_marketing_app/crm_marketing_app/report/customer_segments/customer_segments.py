@@ -7,14 +7,24 @@ import frappe
 from frappe import _
 
 from crm_marketing_app.segments import customer_scores
+from crm_marketing_app.utils import report_column
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	scores = customer_scores(filters)
-	names = dict(
-		frappe.get_all("Customer", filters={"name": ("in", [s.customer for s in scores])}, fields=["name", "customer_name"], as_list=True)
-	) if scores else {}
+	names = (
+		dict(
+			frappe.get_all(
+				"Customer",
+				filters={"name": ("in", [s.customer for s in scores])},
+				fields=["name", "customer_name"],
+				as_list=True,
+			)
+		)
+		if scores
+		else {}
+	)
 	rows = [
 		{
 			"customer": s.customer,
@@ -37,7 +47,7 @@ def execute(filters=None):
 
 def columns():
 	def col(fieldname, label, fieldtype="Int", width=90, **extra):
-		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+		return report_column(fieldname, label, fieldtype, width, **extra)
 
 	return [
 		col("customer", _("Customer"), "Link", 180, options="Customer"),
@@ -58,6 +68,9 @@ def chart(rows):
 	if not counts:
 		return None
 	return {
-		"data": {"labels": list(counts), "datasets": [{"name": _("Customers"), "values": list(counts.values())}]},
+		"data": {
+			"labels": list(counts),
+			"datasets": [{"name": _("Customers"), "values": list(counts.values())}],
+		},
 		"type": "bar",
 	}

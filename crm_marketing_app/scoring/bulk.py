@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Max
 from frappe.utils import now_datetime
 
 from crm_marketing_app.engine import scoring
@@ -52,9 +53,18 @@ def counts_materialized_once():
 
 
 def name_ranges(doctype: str, chunk_size: int) -> list[tuple[str, str]]:
-	"""Inclusive (first, last) name bounds of consecutive chunks, in the database's own order."""
-	names = frappe.qb.from_(doctype).select("name").orderby("name").run(pluck=True)
-	return [(names[i], names[min(i + chunk_size, len(names)) - 1]) for i in range(0, len(names), chunk_size)]
+	"""Inclusive (first, last) name bounds of consecutive chunks, in the database's own order.
+
+	Walked along the primary key, so only the bounds reach Python, not every name."""
+	table = frappe.qb.DocType(doctype)
+	names = frappe.qb.from_(table).select(table.name).orderby(table.name)
+	ranges, first = [], names.limit(1).run(pluck=True)
+	while first:
+		last_and_next = names.where(table.name >= first[0]).offset(chunk_size - 1).limit(2).run(pluck=True)
+		last = last_and_next[:1] or frappe.qb.from_(table).select(Max(table.name)).run(pluck=True)
+		ranges.append((first[0], last[0]))
+		first = last_and_next[1:]
+	return ranges
 
 
 def schedule_rescore(doctypes: list[str] | None = None) -> None:

@@ -3,11 +3,14 @@
 from datetime import datetime
 
 import frappe
-from frappe.query_builder import Case
+from frappe.query_builder import Case, CustomFunction
 from frappe.query_builder.functions import Coalesce, Lower, Sum
 from pypika.terms import Term, ValueWrapper
 
 from crm_marketing_app.engine import scoring
+
+Elt = CustomFunction("ELT", ["index", "first", "second", "third"])
+Interval = CustomFunction("INTERVAL", ["value", "lower", "upper"])
 
 
 class Collate(Term):
@@ -90,7 +93,10 @@ def activity_counts(plan: scoring.ScorePlan, doctype: str, first: str, last: str
 def rescore_update(
 	plan: scoring.ScorePlan, doctype: str, first: str, last: str, hot: int, warm: int, now: datetime
 ):
-	"""UPDATE of the records named first..last whose score or grade differs from the plan's."""
+	"""UPDATE of the records named first..last whose score or grade differs from the plan's.
+
+	The score expression is the costly part, so it is written as few times as possible: once in the
+	WHERE (an unchanged score needs the grade of the stored score) and once in each SET."""
 	table = frappe.qb.DocType(doctype)
 	query = frappe.qb.update(table)
 	terms: list[Term] = [Case().when(_condition(table, t), t.points).else_(0) for t in plan.attribute_terms]
@@ -99,11 +105,16 @@ def rescore_update(
 		query = query.left_join(counts).on(counts.respondent == table.name)
 		terms += [_activity_points(Coalesce(counts[t.count_alias], 0), t) for t in plan.activity_terms]
 	score = sum(terms[1:], terms[0]) if terms else ValueWrapper(0)
-	grade = Case().when(score >= hot, "Hot").when(score >= warm, "Warm").else_("Cold")
+	stale_grade = Coalesce(table.score_grade, "") != _grade(table.marketing_score, hot, warm)
 	return (
 		query.set(table.marketing_score, score)
-		.set(table.score_grade, grade)
+		.set(table.score_grade, _grade(score, hot, warm))
 		.set(table.score_updated_on, now)
 		.where(table.name[first:last])
-		.where((table.marketing_score != score) | (Coalesce(table.score_grade, "") != grade))
+		.where((table.marketing_score != score) | stale_grade)
 	)
+
+
+def _grade(score: Term, hot: int, warm: int) -> Term:
+	"""engine.scoring.grade, with `score` written once: INTERVAL gives 0 below warm, 1 below hot, else 2."""
+	return Elt(Interval(score, warm, hot) + 1, "Cold", "Warm", "Hot")

@@ -123,6 +123,7 @@ def users(site):
 		"marketing_user": (["Marketing User", "Sales User"], "en"),
 		"marketing_manager": (["Marketing Manager", "Sales User"], "en"),
 		"manager_uk": (["Marketing Manager", "Sales User"], "uk"),
+		"sales_rep": (["Sales User"], "en"),
 	}
 	created = {}
 	for key, (roles, language) in specs.items():

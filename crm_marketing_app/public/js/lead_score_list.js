@@ -12,4 +12,18 @@
 			},
 		});
 	}
+
+	// Sales reps open their Lead list with the leads most ready to buy on top. Only the list's first
+	// sort changes (not Lead's sort_field, which every get_all("Lead") would follow), and a sort the
+	// user chose, which Frappe keeps in their list settings, wins.
+	const lead = frappe.listview_settings.Lead;
+	const erpnext_onload = lead.onload;
+	lead.onload = function (listview) {
+		if (!listview.view_user_settings.sort_by && listview.sort_selector) {
+			listview.sort_by = "marketing_score";
+			listview.sort_order = "desc";
+			listview.sort_selector.set_value("marketing_score", "desc");
+		}
+		return erpnext_onload && erpnext_onload.apply(this, arguments);
+	};
 })();

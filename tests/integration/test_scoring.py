@@ -5,6 +5,7 @@ import pytest
 from frappe.utils import random_string
 
 from crm_marketing_app.api import explain_score
+from crm_marketing_app.scoring.bulk import name_ranges
 from crm_marketing_app.scoring.demo_rules import create_seed_rules
 from crm_marketing_app.scoring.rules import scoreable_fields
 from crm_marketing_app.tasks import rescore_all
@@ -112,6 +113,21 @@ def test_rule_disable_and_enable_rescore_everyone():
 	assert stored_score(kyiv.name) == (30, "Warm")
 	rule.delete()
 	assert stored_score(kyiv.name) == (0, "Cold")
+
+
+def test_rescore_in_chunks_reaches_every_record_once_and_fixes_stale_grades():
+	make_rule(field="job_title", operator="like", value="buyer", points=30)
+	buyers = [make_lead(job_title="Chief buyer").name for _ in range(5)]
+	names = frappe.get_all("Lead", order_by="name asc", pluck="name")
+	for size in (1, 2, 3, len(names), len(names) + 1):
+		expected = [(names[i], names[min(i + size, len(names)) - 1]) for i in range(0, len(names), size)]
+		assert name_ranges("Lead", size) == expected
+
+	stale = {buyers[0]: (0, "Warm"), buyers[1]: (30, "Hot"), buyers[2]: (30, None), buyers[3]: (99, "Cold")}
+	for name, (score, grade) in stale.items():
+		frappe.db.set_value("Lead", name, {"marketing_score": score, "score_grade": grade})
+	rescore_all(["Lead"], chunk_size=2)
+	assert {name: stored_score(name) for name in buyers} == dict.fromkeys(buyers, (30, "Warm"))
 
 
 def test_settings_thresholds_regrade_everyone():

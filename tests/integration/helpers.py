@@ -68,23 +68,25 @@ def make_customer(customer_name: str | None = None, **fields) -> str:
 	)
 
 
-def make_sales_order(customer: str, items: list[tuple[str, float, float]], transaction_date=None, submit=True, **fields):
-	"""A Sales Order of `items` as (item_code, qty, rate), submitted unless told otherwise."""
-	from frappe.utils import add_days, getdate, nowdate
+def business_date(date=None):
+	"""`date` (today when None) as a date, with its fiscal year in place."""
+	from frappe.utils import getdate, nowdate
 
-	transaction_date = getdate(transaction_date or nowdate())
-	ensure_fiscal_year(transaction_date)
-	company = fields.pop("company", default_company())
+	date = getdate(date or nowdate())
+	ensure_fiscal_year(date)
+	return date
+
+
+def make_transaction(doctype: str, header: dict, items, submit: bool, fields: dict, **item_fields):
+	"""An ERPNext transaction of `items` as (item_code, qty, rate), in the default company unless
+	`fields` name one, submitted unless told otherwise."""
 	doc = frappe.get_doc(
 		{
-			"doctype": "Sales Order",
-			"customer": customer,
-			"company": company,
-			"transaction_date": transaction_date,
-			"delivery_date": add_days(transaction_date, 7),
+			"doctype": doctype,
+			"company": fields.pop("company", default_company()),
+			**header,
 			"items": [
-				{"item_code": code, "qty": qty, "rate": rate, "delivery_date": add_days(transaction_date, 7)}
-				for code, qty, rate in items
+				{"item_code": code, "qty": qty, "rate": rate, **item_fields} for code, qty, rate in items
 			],
 			**fields,
 		}
@@ -95,28 +97,25 @@ def make_sales_order(customer: str, items: list[tuple[str, float, float]], trans
 	return doc
 
 
-def make_sales_invoice(customer: str, items: list[tuple[str, float, float]], posting_date=None, submit=True, **fields):
-	"""A Sales Invoice (not from an order) of `items` as (item_code, qty, rate)."""
-	from frappe.utils import getdate, nowdate
+def make_sales_order(
+	customer: str, items: list[tuple[str, float, float]], transaction_date=None, submit=True, **fields
+):
+	"""A Sales Order of `items` as (item_code, qty, rate), delivered a week later."""
+	from frappe.utils import add_days
 
-	posting_date = getdate(posting_date or nowdate())
-	ensure_fiscal_year(posting_date)
-	doc = frappe.get_doc(
-		{
-			"doctype": "Sales Invoice",
-			"customer": customer,
-			"company": fields.pop("company", default_company()),
-			"posting_date": posting_date,
-			"set_posting_time": 1,
-			"due_date": posting_date,
-			"items": [{"item_code": code, "qty": qty, "rate": rate} for code, qty, rate in items],
-			**fields,
-		}
-	)
-	doc.insert()
-	if submit:
-		doc.submit()
-	return doc
+	date = business_date(transaction_date)
+	delivery = add_days(date, 7)
+	header = {"customer": customer, "transaction_date": date, "delivery_date": delivery}
+	return make_transaction("Sales Order", header, items, submit, fields, delivery_date=delivery)
+
+
+def make_sales_invoice(
+	customer: str, items: list[tuple[str, float, float]], posting_date=None, submit=True, **fields
+):
+	"""A Sales Invoice (not from an order) of `items` as (item_code, qty, rate)."""
+	date = business_date(posting_date)
+	header = {"customer": customer, "posting_date": date, "set_posting_time": 1, "due_date": date}
+	return make_transaction("Sales Invoice", header, items, submit, fields)
 
 
 def make_supplier(supplier_name: str | None = None, **fields) -> str:
@@ -128,29 +127,17 @@ def make_supplier(supplier_name: str | None = None, **fields) -> str:
 def make_purchase_invoice(
 	supplier: str, items: list[tuple[str, float, float]], posting_date=None, submit=True, **fields
 ):
-	"""A Purchase Invoice of non-stock `items` as (item_code, qty, rate), submitted unless told otherwise."""
-	from frappe.utils import getdate, nowdate
-
-	posting_date = getdate(posting_date or nowdate())
-	ensure_fiscal_year(posting_date)
-	doc = frappe.get_doc(
-		{
-			"doctype": "Purchase Invoice",
-			"supplier": supplier,
-			"company": fields.pop("company", default_company()),
-			"posting_date": posting_date,
-			"set_posting_time": 1,
-			"bill_date": posting_date,
-			"due_date": posting_date,
-			"update_stock": 0,
-			"items": [{"item_code": code, "qty": qty, "rate": rate} for code, qty, rate in items],
-			**fields,
-		}
-	)
-	doc.insert()
-	if submit:
-		doc.submit()
-	return doc
+	"""A Purchase Invoice of non-stock `items` as (item_code, qty, rate)."""
+	date = business_date(posting_date)
+	header = {
+		"supplier": supplier,
+		"posting_date": date,
+		"set_posting_time": 1,
+		"bill_date": date,
+		"due_date": date,
+		"update_stock": 0,
+	}
+	return make_transaction("Purchase Invoice", header, items, submit, fields)
 
 
 def make_campaign_activity(campaign: str, **fields) -> "frappe.model.document.Document":

@@ -19,7 +19,6 @@ import time
 from unittest.mock import patch
 
 import frappe
-
 from common import connect
 from frappe.utils import now
 
@@ -27,8 +26,6 @@ N = int(os.environ.get("CRM_BENCH_MEMBERS", 20_000))
 LOOP_SAMPLE = int(os.environ.get("CRM_BENCH_LOOP_SAMPLE", 2_000))
 EMAILS = int(os.environ.get("CRM_BENCH_EMAILS", N))
 TAG = "BENCH-DIST-"
-
-
 
 
 def build() -> dict:

@@ -20,7 +20,6 @@ import os
 import time
 
 import frappe
-
 from common import SITE, connect
 
 N_ORDERS = int(os.environ.get("CRM_BENCH_ORDERS", 200_000))
@@ -30,8 +29,6 @@ N_CAMPAIGNS, N_CUSTOMERS, N_LEADS = 50, 5_000, 10_000
 PREFIX = "BENCH-ROI-"
 HOOK = "crm_marketing_app.attribution.events.on_submit"
 PERIOD = ("2025-01-01", "2026-12-31")
-
-
 
 
 def timed(fn, *args):
@@ -132,7 +129,9 @@ def draft_orders(n, company, item):
 	"""Draft orders mixing the three ways of attribution, each customer with responses in the window."""
 	from tests.integration.helpers import make_customer, make_sales_order
 
-	campaigns = frappe.get_all("Campaign", filters={"name": ("like", PREFIX + "%")}, pluck="name", order_by="name")
+	campaigns = frappe.get_all(
+		"Campaign", filters={"name": ("like", PREFIX + "%")}, pluck="name", order_by="name"
+	)
 	orders = []
 	for i in range(n):
 		customer = make_customer(f"{PREFIX}submit {i} {time.time_ns()}")
@@ -147,9 +146,20 @@ def draft_orders(n, company, item):
 					"response_date": frappe.utils.add_days("2026-03-15 10:00:00", -days),
 				}
 			).insert()
-		how = ({"campaign": campaigns[i % len(campaigns)]}, {"promo_code": f"{PREFIX}CODE-{i % N_CAMPAIGNS + 1}"}, {})[i % 3]
+		how = (
+			{"campaign": campaigns[i % len(campaigns)]},
+			{"promo_code": f"{PREFIX}CODE-{i % N_CAMPAIGNS + 1}"},
+			{},
+		)[i % 3]
 		orders.append(
-			make_sales_order(customer, [(item, 1, 100 + i)], transaction_date="2026-03-15", submit=False, company=company, **how)
+			make_sales_order(
+				customer,
+				[(item, 1, 100 + i)],
+				transaction_date="2026-03-15",
+				submit=False,
+				company=company,
+				**how,
+			)
 		)
 	return orders
 
@@ -187,7 +197,9 @@ def main():
 	from tests.integration.helpers import default_company, ensure_fiscal_year, make_item
 
 	company = default_company()
-	print(f"site {SITE}: {N_ORDERS} orders over {N_CAMPAIGNS} campaigns, {N_CUSTOMERS} customers, {SUBMITS} real submits")
+	print(
+		f"site {SITE}: {N_ORDERS} orders over {N_CAMPAIGNS} campaigns, {N_CUSTOMERS} customers, {SUBMITS} real submits"
+	)
 	try:
 		t = timed(build_data, company)
 		rows = frappe.db.count("Campaign Attribution")
@@ -205,8 +217,12 @@ def main():
 			hooked += orders[start + BATCH : start + 2 * BATCH]
 			without_hook += timed(submit_all, orders[start : start + BATCH], False)
 			with_hook += timed(submit_all, orders[start + BATCH : start + 2 * BATCH], True)
-		attributed = frappe.db.count("Campaign Attribution", {"reference_name": ("in", [o.name for o in hooked])})
-		unhooked = frappe.db.count("Campaign Attribution", {"reference_name": ("in", [o.name for o in plain])})
+		attributed = frappe.db.count(
+			"Campaign Attribution", {"reference_name": ("in", [o.name for o in hooked])}
+		)
+		unhooked = frappe.db.count(
+			"Campaign Attribution", {"reference_name": ("in", [o.name for o in plain])}
+		)
 		per_plain, per_hooked = without_hook / len(plain), with_hook / len(hooked)
 		print(f"{'measure':52} {'seconds':>10}")
 		print(f"{'raw aggregate SQL over Campaign Attribution':52} {raw:10.3f}")

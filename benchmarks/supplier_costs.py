@@ -20,7 +20,6 @@ import random
 import time
 
 import frappe
-
 from common import connect
 from frappe.utils import add_days, getdate, now
 
@@ -28,8 +27,6 @@ N_CAMPAIGNS = int(os.environ.get("CRM_BENCH_CAMPAIGNS", 2_000))
 N_ACTIVITIES = int(os.environ.get("CRM_BENCH_ACTIVITIES", 100_000))
 N_SUPPLIERS = int(os.environ.get("CRM_BENCH_SUPPLIERS", 500))
 PREFIX = "BENCH-COST-"
-
-
 
 
 def build():

@@ -20,7 +20,6 @@ import time
 import tracemalloc
 
 import frappe
-
 from common import connect
 from frappe.utils import now
 
@@ -28,8 +27,6 @@ N = int(os.environ.get("CRM_BENCH_LEADS", 100_000))
 LOOP_SAMPLE = int(os.environ.get("CRM_BENCH_LOOP_SAMPLE", 2_000))
 TAG = "BENCH-TL-"
 CITY, SMALL_CITY, OTHER_CITY = f"{TAG}Kyiv", f"{TAG}Lviv", f"{TAG}Odesa"
-
-
 
 
 def city_of(i: int) -> str:

@@ -25,7 +25,6 @@ import time
 from datetime import date, timedelta
 
 import frappe
-
 from common import connect
 
 PREFIX = "BENCH-TRG-"
@@ -34,8 +33,6 @@ FIRST_DAY = date(2024, 1, 1)
 DAYS = 900
 ITEMS = [(f"{PREFIX}ITEM-{i:02d}", "Services" if i < 3 else "Products") for i in range(10)]
 BATCH = 2000
-
-
 
 
 def insert_rows(table: str, columns: list[str], rows):

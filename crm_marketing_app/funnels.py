@@ -30,7 +30,11 @@ def stage_counts(campaigns: Sequence[str], events: Sequence[str]) -> dict[str, d
 	if response_types:
 		rows = (
 			frappe.qb.from_(cr)
-			.select(cr.campaign, cr.response_type, Count(Concat(cr.respondent_doctype, ":", cr.respondent)).distinct())
+			.select(
+				cr.campaign,
+				cr.response_type,
+				Count(Concat(cr.respondent_doctype, ":", cr.respondent)).distinct(),
+			)
 			.where(cr.campaign.isin(campaigns) & cr.response_type.isin(response_types))
 			.groupby(cr.campaign, cr.response_type)
 			.run()
@@ -92,13 +96,19 @@ def past_campaigns(campaign_type: str | None, exclude: str | None = None) -> lis
 	if not campaign_type:
 		return []
 	c = frappe.qb.DocType("Campaign")
-	query = frappe.qb.from_(c).select(c.name).where((c.campaign_type == campaign_type) & (c.campaign_status == COMPLETED))
+	query = (
+		frappe.qb.from_(c)
+		.select(c.name)
+		.where((c.campaign_type == campaign_type) & (c.campaign_status == COMPLETED))
+	)
 	if exclude:
 		query = query.where(c.name != exclude)
 	return query.run(pluck=True)
 
 
-def reference_conversions(events: Sequence[str], campaign_type: str | None, exclude: str | None = None) -> list:
+def reference_conversions(
+	events: Sequence[str], campaign_type: str | None, exclude: str | None = None
+) -> list:
 	past = past_campaigns(campaign_type, exclude)
 	counts = stage_counts(past, events)
 	return engine.reference_conversions([[counts[name][event] for event in events] for name in past])
@@ -132,7 +142,9 @@ def funnel_stages(campaign: str, funnel: str | None = None) -> list[dict]:
 				"reference_conversion": reference[i] if reference else None,
 				"deviation_from_plan": to_plan,
 				"deviation_from_reference": to_reference,
-				"flagged": int(engine.is_flagged(to_plan, tolerance) or engine.is_flagged(to_reference, tolerance)),
+				"flagged": int(
+					engine.is_flagged(to_plan, tolerance) or engine.is_flagged(to_reference, tolerance)
+				),
 			}
 		)
 	return rows

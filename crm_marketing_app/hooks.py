@@ -1,7 +1,9 @@
 app_name = "crm_marketing_app"
 app_title = "CRM Marketing"
 app_publisher = "crm_marketing_app developers"
-app_description = "Marketing CRM for ERPNext: suppliers, target lists, campaigns, funnels, lead scoring, automation and ROI"
+app_description = (
+	"Marketing CRM for ERPNext: suppliers, target lists, campaigns, funnels, lead scoring, automation and ROI"
+)
 app_email = "crm-marketing@example.com"
 app_license = "MIT"
 required_apps = ["frappe/erpnext"]
@@ -25,8 +27,18 @@ fixtures = [
 	# Lead list: hides Organization Name (the title already shows it) and Territory (still a standard
 	# filter), so Marketing Score and Score Grade fit in the list's default columns.
 	{"dt": "Property Setter", "filters": [["module", "=", "CRM Marketing App"]]},
-	{"dt": "Workflow State", "filters": [["name", "in", ["Draft", "Pending Approval", "Approved", "Running", "Completed", "Rejected"]]]},
-	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Submit for Approval", "Approve", "Reject", "Start", "Complete", "Revise"]]]},
+	{
+		"dt": "Workflow State",
+		"filters": [
+			["name", "in", ["Draft", "Pending Approval", "Approved", "Running", "Completed", "Rejected"]]
+		],
+	},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [
+			["name", "in", ["Submit for Approval", "Approve", "Reject", "Start", "Complete", "Revise"]]
+		],
+	},
 	{"dt": "Workflow", "filters": [["name", "=", "Campaign Approval"]]},
 ]
 
@@ -103,7 +115,12 @@ scheduler_events = {
 	],
 }
 
-doctype_js = {"Campaign": "public/js/campaign.js", "Campaign Activity": "public/js/campaign_activity_costs.js", "Lead": "public/js/lead_score.js", "Contact": "public/js/lead_score.js"}
+doctype_js = {
+	"Campaign": "public/js/campaign.js",
+	"Campaign Activity": "public/js/campaign_activity_costs.js",
+	"Lead": "public/js/lead_score.js",
+	"Contact": "public/js/lead_score.js",
+}
 
 doctype_list_js = {
 	"Lead": ["public/js/lead_score_list.js", "public/js/add_to_target_list.js"],

@@ -16,8 +16,16 @@ SETTINGS_DEFAULTS = {
 # Access our roles (and the accountants) need on ERPNext's own DocTypes.
 # Each entry: (doctype, role, rights set on permlevel 0).
 HOST_PERMISSIONS = [
-	("Campaign", "Marketing Manager", ("read", "write", "create", "delete", "report", "export", "print", "email", "share")),
-	("Campaign", "Marketing User", ("read", "write", "create", "report", "export", "print", "email", "share")),
+	(
+		"Campaign",
+		"Marketing Manager",
+		("read", "write", "create", "delete", "report", "export", "print", "email", "share"),
+	),
+	(
+		"Campaign",
+		"Marketing User",
+		("read", "write", "create", "report", "export", "print", "email", "share"),
+	),
 	("Campaign", "Accounts User", ("read", "report", "export", "print")),
 	("Lead", "Marketing Manager", ("read", "write", "create", "report", "export", "print", "email")),
 	("Lead", "Marketing User", ("read", "write", "create", "report", "export", "print", "email")),

@@ -35,7 +35,9 @@ def customer_scores(filters: dict) -> list[rfm.Score]:
 	if filters.from_date:
 		query = query.where(docs.posting_date >= filters.from_date)
 	purchases = [
-		rfm.Purchases(row.customer, getdate(row.first_date), getdate(row.last_date), row.count, flt(row.total))
+		rfm.Purchases(
+			row.customer, getdate(row.first_date), getdate(row.last_date), row.count, flt(row.total)
+		)
 		for row in query.run(as_dict=True)
 	]
 	with engine_errors(_("Invalid Customer Segments filters")):

@@ -17,8 +17,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.model.meta import get_field_precision
 from frappe.query_builder.functions import IfNull
-from pypika.terms import Tuple, ValueWrapper
 from frappe.utils import getdate, now
+from pypika.terms import Tuple, ValueWrapper
 
 from crm_marketing_app.attribution.rollups import (
 	shift_revenue_rollups,
@@ -105,18 +105,20 @@ def attribute(doc: Document) -> tuple[list, str | None]:
 		campaign = frappe.db.get_value("Campaign", {"promo_code": code}, "name")
 		if campaign:
 			return [(campaign, Decimal(1))], "Promo Code"
-		doc.add_comment("Comment", _("Promo Code {0} matches no campaign and was ignored").format(frappe.bold(code)))
+		doc.add_comment(
+			"Comment", _("Promo Code {0} matches no campaign and was ignored").format(frappe.bold(code))
+		)
 	settings = get_settings()
 	converted_on = datetime.combine(getdate(document_date(doc)), time.max)
 	try:
 		engine.check_window(settings.attribution_window_days)
 		touches = customer_touches(doc.customer, converted_on, settings.attribution_window_days)
-		return engine.campaign_weights(settings.attribution_model, touches, converted_on), settings.attribution_model
+		return engine.campaign_weights(
+			settings.attribution_model, touches, converted_on
+		), settings.attribution_model
 	except EngineError as e:
 		# A broken setting must not block the sale: say why nothing was attributed.
-		doc.add_comment(
-			"Comment", _("Revenue not attributed: {0}").format(_(e.template).format(*e.params))
-		)
+		doc.add_comment("Comment", _("Revenue not attributed: {0}").format(_(e.template).format(*e.params)))
 		return [], None
 
 
@@ -153,7 +155,9 @@ def respondents(customer: str):
 	contacts = (
 		frappe.qb.from_(link)
 		.select(ValueWrapper("Contact"), link.parent)
-		.where((link.parenttype == "Contact") & (link.link_doctype == "Customer") & (link.link_name == customer))
+		.where(
+			(link.parenttype == "Contact") & (link.link_doctype == "Customer") & (link.link_name == customer)
+		)
 	)
 	return itself.union_all(lead).union_all(contacts)
 

@@ -3,7 +3,7 @@
 `attributed_revenue` and `orders_count` are sums over Campaign Attribution (one
 row per document and campaign), `leads_generated` counts the Leads naming the
 campaign plus the leads created from its responses, and `roi` is
-(revenue − actual cost) ÷ actual cost in percent (0 without cost).
+(revenue - actual cost) ÷ actual cost in percent (0 without cost).
 `planned_cost` / `actual_cost` come from the campaign's activities
 (crm_marketing_app.suppliers.costs).
 """
@@ -52,7 +52,12 @@ def shift_revenue_rollups(shares: Iterable[tuple[str, Decimal]], sign: int) -> N
 	(
 		frappe.qb.update(c)
 		# roi first, from the new revenue spelled out: the same under MariaDB's left-to-right SET
-		.set(c.roi, Case().when(c.actual_cost > 0, Round((revenue - c.actual_cost) * 100 / c.actual_cost, 2)).else_(0))
+		.set(
+			c.roi,
+			Case()
+			.when(c.actual_cost > 0, Round((revenue - c.actual_cost) * 100 / c.actual_cost, 2))
+			.else_(0),
+		)
 		.set(c.attributed_revenue, revenue)
 		.set(c.orders_count, c.orders_count + sign)
 		.where(c.name.isin([campaign for campaign, _amount in shares]))
@@ -75,7 +80,9 @@ def _update(campaigns, revenue: bool, leads: bool) -> None:
 			.set(c.orders_count, orders_of(c.name))
 			.set(
 				c.roi,
-				Case().when(c.actual_cost > 0, Round((attributed - c.actual_cost) * 100 / c.actual_cost, 2)).else_(0),
+				Case()
+				.when(c.actual_cost > 0, Round((attributed - c.actual_cost) * 100 / c.actual_cost, 2))
+				.else_(0),
 			)
 		)
 	if leads:

@@ -29,7 +29,9 @@ def check_window(days: int) -> None:
 		raise EngineError(_("Attribution Window (Days) must be at least 1, not {0}"), days)
 
 
-def touch_weights(model: str, touches: Sequence[tuple[str, datetime]], converted_on: datetime) -> list[Decimal]:
+def touch_weights(
+	model: str, touches: Sequence[tuple[str, datetime]], converted_on: datetime
+) -> list[Decimal]:
 	"""Unrounded weight of each touch (oldest first), summing to 1; [] without touches."""
 	check_model(model)
 	n = len(touches)
@@ -46,7 +48,8 @@ def touch_weights(model: str, touches: Sequence[tuple[str, datetime]], converted
 		return [POSITION_BASED_ENDS] + [middle] * (n - 2) + [POSITION_BASED_ENDS]
 	# Time Decay: a touch loses half its weight every half-life before the conversion.
 	raw = [
-		Decimal(2) ** (Decimal(-max((converted_on - when).total_seconds(), 0)) / (TIME_DECAY_HALF_LIFE_DAYS * 86400))
+		Decimal(2)
+		** (Decimal(-max((converted_on - when).total_seconds(), 0)) / (TIME_DECAY_HALF_LIFE_DAYS * 86400))
 		for _campaign, when in touches
 	]
 	total = sum(raw)
@@ -82,7 +85,7 @@ def exact_split(total, shares: Sequence[tuple[str, Decimal]], places: int) -> li
 
 
 def roi(revenue: float, cost: float) -> float:
-	"""(revenue − cost) ÷ cost in percent, rounded to 2 places; 0 without cost."""
+	"""(revenue - cost) ÷ cost in percent, rounded to 2 places; 0 without cost."""
 	return round((revenue - cost) * 100.0 / cost, 2) if cost else 0.0
 
 

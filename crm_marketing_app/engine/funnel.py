@@ -30,7 +30,9 @@ ENTRY_EVENTS = RESPONSE_EVENTS + DOCUMENT_EVENTS
 def check_stage(idx: int, entry_event: str | None, planned_conversion: float | None) -> None:
 	if entry_event not in ENTRY_EVENTS:
 		raise EngineError(
-			_("Row {0}: unknown Entry Event {1}; use a response type or Lead, Opportunity, Quotation, Sales Order"),
+			_(
+				"Row {0}: unknown Entry Event {1}; use a response type or Lead, Opportunity, Quotation, Sales Order"
+			),
 			idx,
 			entry_event or "",
 		)
@@ -70,7 +72,11 @@ def planned_counts(first_count: float, planned: Sequence[float | None]) -> list[
 	"""Counts the plan expects, starting from the actual first stage; a stage without plan keeps 100 %."""
 	out: list[float] = []
 	for i, percent in enumerate(planned):
-		out.append(float(first_count) if i == 0 else round(out[-1] * (100.0 if percent is None else percent) / 100.0, 2))
+		out.append(
+			float(first_count)
+			if i == 0
+			else round(out[-1] * (100.0 if percent is None else percent) / 100.0, 2)
+		)
 	return out
 
 

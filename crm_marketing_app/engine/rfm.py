@@ -1,9 +1,9 @@
 """RFM scoring and a lifetime-value estimate per customer, as pure functions.
 
-Recency, frequency and monetary value are scored 1–5 by quintile among the
+Recency, frequency and monetary value are scored 1-5 by quintile among the
 customers scored together (5 best: most recent, most frequent, most spent); the
 segment name comes from the recency and frequency scores (the usual RFM grid).
-Lifetime value = average order value × orders per year × expected lifetime in
+Lifetime value = average order value * orders per year * expected lifetime in
 years, orders per year measured since the first purchase (at least one year).
 """
 
@@ -53,9 +53,9 @@ class Score:
 
 
 def quintile(value: float, sorted_values: Sequence[float]) -> int:
-	"""1–5 by percentile rank: the best value scores 5 however few there are; equal values score alike."""
+	"""1-5 by percentile rank: the best value scores 5 however few there are; equal values score alike."""
 	rank = bisect.bisect_left(sorted_values, value) + 1
-	return -(-5 * rank // len(sorted_values))  # ceil(5 × rank ÷ n)
+	return -(-5 * rank // len(sorted_values))  # ceil(5 * rank / n)
 
 
 def segment(recency: int, frequency: int) -> str:

@@ -13,7 +13,9 @@ def validate(doc, method=None):
 		rules.check_dates(doc.start_date and getdate(doc.start_date), doc.end_date and getdate(doc.end_date))
 		rules.check_budget(doc.budget)
 		rules.check_parent(
-			doc.name, doc.parent_campaign, lambda name: frappe.db.get_value("Campaign", name, "parent_campaign")
+			doc.name,
+			doc.parent_campaign,
+			lambda name: frappe.db.get_value("Campaign", name, "parent_campaign"),
 		)
 	validate_promo_code(doc)
 

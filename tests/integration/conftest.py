@@ -31,7 +31,9 @@ SITE = os.environ.get("CRM_SITE", "test.localhost")
 def site():
 	sites_path = os.path.join(BENCH, "sites")
 	if not os.path.isfile(os.path.join(sites_path, SITE, "site_config.json")):
-		pytest.fail(f"No bench site {SITE!r} under {sites_path}: integration tests need a real site (set CRM_BENCH / CRM_SITE)")
+		pytest.fail(
+			f"No bench site {SITE!r} under {sites_path}: integration tests need a real site (set CRM_BENCH / CRM_SITE)"
+		)
 	try:
 		import frappe
 	except ImportError:

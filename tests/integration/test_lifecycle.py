@@ -40,8 +40,12 @@ def app_state() -> dict:
 	roles = ["Marketing Manager", "Marketing User"]
 	return {
 		"custom_fields": rows("Custom Field", {"module": "CRM Marketing App"}),
-		"doctypes": frappe.get_all("DocType", filters={"module": "CRM Marketing App"}, pluck="name", order_by="name"),
-		"perms": rows("Custom DocPerm", {"role": ("in", [*roles, "Accounts User"])}, "parent, role, permlevel"),
+		"doctypes": frappe.get_all(
+			"DocType", filters={"module": "CRM Marketing App"}, pluck="name", order_by="name"
+		),
+		"perms": rows(
+			"Custom DocPerm", {"role": ("in", [*roles, "Accounts User"])}, "parent, role, permlevel"
+		),
 		"roles": frappe.get_all("Role", filters={"name": ("in", roles)}, pluck="name", order_by="name"),
 		"workflow": rows("Workflow Transition", {"parent": "Campaign Approval"}, "idx"),
 		"workflow_states": rows("Workflow Document State", {"parent": "Campaign Approval"}, "idx"),
@@ -61,7 +65,9 @@ def test_uninstall_keeps_host_records_and_reinstall_restores_the_app():
 	customer, item = make_customer(), make_item()
 	order = make_sales_order(customer, [(item, 1, 250)], "2026-02-02")
 	campaign = make_campaign(budget=1234, promo_code=f"LIFE{frappe.generate_hash(length=5)}")
-	lead = frappe.get_doc({"doctype": "Lead", "lead_name": "Lifecycle Lead", "email_id": "lifecycle@example.com"}).insert()
+	lead = frappe.get_doc(
+		{"doctype": "Lead", "lead_name": "Lifecycle Lead", "email_id": "lifecycle@example.com"}
+	).insert()
 	frappe.db.commit()
 	try:
 		frappe_cli("uninstall-app", APP, "--yes", "--no-backup")

@@ -32,7 +32,9 @@ def attribution_settings(model: str, window_days: int = 30):
 	try:
 		yield
 	finally:
-		frappe.db.set_single_value(name, {"attribution_model": before[0], "attribution_window_days": before[1]})
+		frappe.db.set_single_value(
+			name, {"attribution_model": before[0], "attribution_window_days": before[1]}
+		)
 		frappe.clear_document_cache(name, name)
 
 
@@ -146,7 +148,11 @@ def test_promo_code_wins_over_responses_and_an_unknown_code_is_ignored_with_a_co
 		assert [(r.campaign, r.model) for r in rows_of(unknown)] == [(by_response, "Last Touch")]
 		comments = frappe.get_all(
 			"Comment",
-			filters={"reference_doctype": "Sales Order", "reference_name": unknown.name, "comment_type": "Comment"},
+			filters={
+				"reference_doctype": "Sales Order",
+				"reference_name": unknown.name,
+				"comment_type": "Comment",
+			},
 			pluck="content",
 		)
 		assert any("NO-SUCH-CODE" in c for c in comments)
@@ -188,7 +194,11 @@ EXPECTED_WEIGHTS = {
 @pytest.mark.parametrize("model", list(EXPECTED_WEIGHTS))
 def test_each_model_shares_a_fixed_response_history(model):
 	campaigns = {key: make_campaign().name for key in "ABCX"}
-	lead = frappe.get_doc({"doctype": "Lead", "first_name": f"Ada {random_string(5)}", "lead_name": "Ada"}).insert().name
+	lead = (
+		frappe.get_doc({"doctype": "Lead", "first_name": f"Ada {random_string(5)}", "lead_name": "Ada"})
+		.insert()
+		.name
+	)
 	customer, item = make_customer(lead_name=lead), make_item()
 	noon = datetime.combine(ORDER_DATE, datetime.min.time()) + timedelta(hours=12)
 	# The customer's own and its lead's responses count; a decline and one outside the window do not.
@@ -226,7 +236,9 @@ def test_rollups_equal_a_recompute_after_random_submits_and_cancels():
 	item = make_item()
 	respond(campaigns[2], "Customer", customers[0], datetime(2025, 6, 10, 9))
 	respond(campaigns[0], "Customer", customers[0], datetime(2025, 6, 25, 9))
-	lead = frappe.get_doc({"doctype": "Lead", "first_name": "Rnd", "lead_name": "Rnd", "campaign_name": campaigns[0]}).insert()
+	lead = frappe.get_doc(
+		{"doctype": "Lead", "first_name": "Rnd", "lead_name": "Rnd", "campaign_name": campaigns[0]}
+	).insert()
 	submitted = []
 	with attribution_settings("Position Based"):
 		for step in range(14):
@@ -234,10 +246,26 @@ def test_rollups_equal_a_recompute_after_random_submits_and_cancels():
 				submitted.pop(rng.randrange(len(submitted)))[2].cancel()
 				continue
 			how = rng.choice(["campaign", "code", "model"])
-			fields = {"campaign": rng.choice(campaigns)} if how == "campaign" else {"promo_code": code} if how == "code" else {}
-			maker = order if step % 3 else lambda c, i, a, **f: make_sales_invoice(c, [(i, 1, a)], posting_date=ORDER_DATE, **f)
+			fields = (
+				{"campaign": rng.choice(campaigns)}
+				if how == "campaign"
+				else {"promo_code": code}
+				if how == "code"
+				else {}
+			)
+			maker = (
+				order
+				if step % 3
+				else lambda c, i, a, **f: make_sales_invoice(c, [(i, 1, a)], posting_date=ORDER_DATE, **f)
+			)
 			customer = rng.choice(customers)
-			submitted.append((how, fields, maker(customer, item, rng.randint(1, 500) * 10 + rng.choice([0, 0.33]), **fields)))
+			submitted.append(
+				(
+					how,
+					fields,
+					maker(customer, item, rng.randint(1, 500) * 10 + rng.choice([0, 0.33]), **fields),
+				)
+			)
 	stored = {c: rollups(c) for c in campaigns}
 	frappe.db.set_value("Campaign", campaigns[0], "attributed_revenue", 0, update_modified=False)  # break one
 	recompute_campaign_rollups(campaigns)
@@ -261,7 +289,9 @@ def test_rollups_equal_a_recompute_after_random_submits_and_cancels():
 
 def test_leads_generated_counts_named_leads_and_leads_from_responses():
 	campaign = make_campaign().name
-	frappe.get_doc({"doctype": "Lead", "first_name": "Named", "lead_name": "Named", "campaign_name": campaign}).insert()
+	frappe.get_doc(
+		{"doctype": "Lead", "first_name": "Named", "lead_name": "Named", "campaign_name": campaign}
+	).insert()
 	assert rollups(campaign).leads_generated == 1  # kept by the Lead hook
 	other = frappe.get_doc({"doctype": "Lead", "first_name": "Responded", "lead_name": "Responded"}).insert()
 	response = frappe.get_doc(
@@ -283,7 +313,12 @@ def test_leads_generated_counts_named_leads_and_leads_from_responses():
 
 
 def test_roi_follows_activity_costs_and_purchase_invoices():
-	from tests.integration.helpers import default_company, make_campaign_activity, make_purchase_invoice, make_supplier
+	from tests.integration.helpers import (
+		default_company,
+		make_campaign_activity,
+		make_purchase_invoice,
+		make_supplier,
+	)
 
 	campaign = make_campaign(company=default_company()).name
 	customer, item = make_customer(), make_item()
@@ -307,7 +342,11 @@ def test_responses_of_the_customers_contacts_are_touches_too():
 	campaign = make_campaign().name
 	customer, item = make_customer(), make_item()
 	contact = frappe.get_doc(
-		{"doctype": "Contact", "first_name": f"Olena {random_string(4)}", "links": [{"link_doctype": "Customer", "link_name": customer}]}
+		{
+			"doctype": "Contact",
+			"first_name": f"Olena {random_string(4)}",
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
 	).insert()
 	respond(campaign, "Contact", contact.name, datetime(2025, 6, 28, 15))
 	with attribution_settings("Last Touch"):

@@ -63,9 +63,16 @@ def test_no_touches_no_weights():
 
 def test_exact_split_gives_the_remainder_to_the_last_share():
 	thirds = [("A", Decimal(1)), ("B", Decimal(1)), ("C", Decimal(1))]
-	assert a.exact_split(100, thirds, 2) == [("A", Decimal("33.33")), ("B", Decimal("33.33")), ("C", Decimal("33.34"))]
+	assert a.exact_split(100, thirds, 2) == [
+		("A", Decimal("33.33")),
+		("B", Decimal("33.33")),
+		("C", Decimal("33.34")),
+	]
 	assert sum(x for _k, x in a.exact_split(Decimal("0.01"), thirds, 2)) == Decimal("0.01")
-	assert a.exact_split(-10, [("A", Decimal("0.5")), ("B", Decimal("0.5"))], 2) == [("A", Decimal("-5.00")), ("B", Decimal("-5.00"))]
+	assert a.exact_split(-10, [("A", Decimal("0.5")), ("B", Decimal("0.5"))], 2) == [
+		("A", Decimal("-5.00")),
+		("B", Decimal("-5.00")),
+	]
 
 
 def test_unknown_model_and_bad_window_are_refused():

@@ -44,9 +44,11 @@ def test_scores_segments_and_lifetime_value():
 	assert scores["old-big"].segment == "At Risk"
 	assert scores["old-small"].segment == "Hibernating"
 	assert scores["old-small"].recency_days == (AS_OF - date(2024, 2, 1)).days
-	# 10 orders over 2 years → 5 a year × 1000 average × 3 years
+	# 10 orders over 2 years → 5 a year * 1000 average * 3 years
 	assert scores["recent-big"].average_order == 1000.0
-	assert scores["recent-big"].lifetime_value == pytest.approx(1000 * 10 / ((AS_OF - date(2024, 1, 1)).days / 365.25) * 3, abs=0.01)
+	assert scores["recent-big"].lifetime_value == pytest.approx(
+		1000 * 10 / ((AS_OF - date(2024, 1, 1)).days / 365.25) * 3, abs=0.01
+	)
 	# a first purchase a week ago counts as one year, not 52 orders a year
 	assert scores["recent-small"].lifetime_value == 300.0
 

@@ -8,9 +8,13 @@ import re
 
 import pytest
 
-APP = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "crm_marketing_app")
+APP = os.path.join(
+	os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "crm_marketing_app"
+)
 
-PY_CALL = re.compile(r"""(?<![\w.])(?:_|mark_translatable)\(\s*(?P<q>["'])(?P<s>(?:\\.|(?!(?P=q)).)+)(?P=q)\s*[,)]""")
+PY_CALL = re.compile(
+	r"""(?<![\w.])(?:_|mark_translatable)\(\s*(?P<q>["'])(?P<s>(?:\\.|(?!(?P=q)).)+)(?P=q)\s*[,)]"""
+)
 JS_CALL = re.compile(r"""(?<![\w.])__\(\s*(?P<q>["'`])(?P<s>(?:\\.|(?!(?P=q)).)+)(?P=q)\s*[,)]""")
 JSON_KEYS = ("label", "description")
 
@@ -32,7 +36,17 @@ def _strings_of_json(node, out: set[str]) -> None:
 			out.add(node[key].strip())
 	if node.get("fieldtype") == "Select" and node.get("options"):
 		out.update(o.strip() for o in node["options"].split("\n") if o.strip())
-	if node.get("doctype") in ("DocType", "Report", "Workspace", "Role", "Workflow State", "Workflow Action Master", "Number Card", "Dashboard Chart", "Web Form"):
+	if node.get("doctype") in (
+		"DocType",
+		"Report",
+		"Workspace",
+		"Role",
+		"Workflow State",
+		"Workflow Action Master",
+		"Number Card",
+		"Dashboard Chart",
+		"Web Form",
+	):
 		out.add(node["name"])
 	for key in ("state", "action", "report_name", "chart_name", "title"):
 		if isinstance(node.get(key), str) and node[key].strip():
@@ -60,7 +74,13 @@ def translations(lang: str) -> dict[str, str]:
 
 def test_extractor_sees_labels_messages_and_options():
 	strings = app_strings()
-	assert {"Campaign Status", "Marketing Manager", "Pending Approval", "Exhibition", "CRM Marketing"} <= strings
+	assert {
+		"Campaign Status",
+		"Marketing Manager",
+		"Pending Approval",
+		"Exhibition",
+		"CRM Marketing",
+	} <= strings
 	assert "End Date {0} is before Start Date {1}" in strings
 
 

@@ -1,4 +1,4 @@
-"""Customer Segments: recency, frequency and monetary scores (1–5) per customer from the sales history,
+"""Customer Segments: recency, frequency and monetary scores (1-5) per customer from the sales history,
 the RFM segment and a lifetime-value estimate."""
 
 from collections import Counter

@@ -16,6 +16,7 @@ add_to_apps_screen = [
 	}
 ]
 
+before_install = "crm_marketing_app.install.before_install"
 after_install = "crm_marketing_app.install.after_install"
 after_migrate = "crm_marketing_app.install.after_migrate"
 before_uninstall = "crm_marketing_app.install.before_uninstall"

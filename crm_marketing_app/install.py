@@ -1,8 +1,11 @@
 """Install, migrate and uninstall steps that fixtures cannot express."""
 
 import frappe
+from frappe.installer import remove_from_installed_apps
 from frappe.permissions import add_permission, update_permission_property
 
+APP = "crm_marketing_app"
+MODULE = "CRM Marketing App"
 MARKETING_ROLES = ("Marketing Manager", "Marketing User")
 WORKFLOW = "Campaign Approval"
 
@@ -43,8 +46,31 @@ HOST_PERMISSIONS = [
 ]
 
 
+def before_install():
+	"""Makes install-app work whatever Frappe's cache holds, and after an install that failed half-way.
+
+	Frappe reads its module map (app -> modules) from Redis once per process; a map cached by an
+	earlier bench command, before this app was in apps.txt, makes install-app sync none of our
+	DocTypes. A sync that failed leaves our Module Def behind, which the next install would insert
+	again (duplicate entry).
+	"""
+	frappe.cache.delete_value(["app_modules", "module_app", "installed_app_modules", "module_installed_app"])
+	frappe.setup_module_map()
+	if APP not in frappe.get_installed_apps():
+		frappe.db.delete("Module Def", {"name": MODULE, "app_name": APP})
+
+
 def after_install():
-	after_migrate()
+	try:
+		after_migrate()
+	except Exception:
+		# Frappe marks the app installed before after_install runs, so a second install-app would
+		# only answer "already installed". Unmark it: running the same install again starts over.
+		frappe.db.rollback()
+		remove_from_installed_apps(APP)
+		frappe.db.delete("Module Def", {"name": MODULE, "app_name": APP})
+		frappe.db.commit()
+		raise
 
 
 def after_migrate():

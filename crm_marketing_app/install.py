@@ -15,6 +15,8 @@ SETTINGS_DEFAULTS = {
 	"attribution_model": "Last Touch",
 	"attribution_window_days": 90,
 }
+# Defaults where 0 is a choice (no cap): set only while the field was never saved.
+SETTINGS_DEFAULTS_UNSET = {"max_messages_per_week": 3}
 
 # Access our roles (and the accountants) need on ERPNext's own DocTypes.
 # Each entry: (doctype, role, rights set on permlevel 0).
@@ -81,6 +83,9 @@ def after_migrate():
 def set_settings_defaults():
 	for field, value in SETTINGS_DEFAULTS.items():
 		if frappe.db.get_single_value("CRM Marketing Settings", field) in (None, "", 0):
+			frappe.db.set_single_value("CRM Marketing Settings", field, value)
+	for field, value in SETTINGS_DEFAULTS_UNSET.items():
+		if not frappe.db.exists("Singles", {"doctype": "CRM Marketing Settings", "field": field}):
 			frappe.db.set_single_value("CRM Marketing Settings", field, value)
 
 

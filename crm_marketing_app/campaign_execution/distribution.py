@@ -7,21 +7,25 @@ skips everyone who already has a `Sent` response (nobody gets two).
 """
 
 from collections import Counter
+from datetime import timedelta
 
 import frappe
 from frappe import _
 from frappe.core.doctype.sms_settings import sms_settings
-from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.model.naming import getseries
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max
-from frappe.utils import get_datetime, get_url, now, now_datetime, strip_html_tags
+from frappe.utils import cint, get_datetime, get_time, get_url, now, now_datetime, strip_html_tags
 from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity as rules
 from crm_marketing_app.engine import distribution as audience_rules
+from crm_marketing_app.engine import messaging as messaging_rules
+from crm_marketing_app.messaging import eligibility, links
+from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, outgoing_account
+from crm_marketing_app.messaging.templates import EmailTemplateRenderer
 from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings
 
@@ -57,10 +61,8 @@ MEMBER_FIELDS = {
 def check_distributable(doc) -> None:
 	with engine_errors(_("Cannot distribute")):
 		rules.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
-	if doc.channel == "Email" and not EmailAccount.find_outgoing():
-		frappe.throw(
-			_("Set up an outgoing Email Account before distributing by Email"), title=_("Cannot distribute")
-		)
+	if doc.channel == "Email":
+		outgoing_account()
 
 
 def distribute_activity(activity: str) -> dict:
@@ -76,7 +78,13 @@ def distribute_activity(activity: str) -> dict:
 		# is read under it, so two runs at once still reach nobody twice.
 		frappe.db.get_value("Campaign Activity", doc.name, "name", for_update=True)
 		done = sent_respondents(doc.name, chunk)
-		reached, chunk_skipped = audience_rules.split(chunk, doc.channel, done)
+		counted = doc.channel in messaging_rules.PRESSURE_CHANNELS
+		eligibility.annotate(
+			chunk, doc.channel, "Campaign Activity", doc.name, doc.requires_consent, count_pressure=counted
+		)
+		reached, chunk_skipped = audience_rules.split(
+			chunk, doc.channel, done, eligibility.weekly_cap() if counted else 0
+		)
 		skipped.update(chunk_skipped)
 		if reached:
 			reached, channel_skipped = channel.send(reached)
@@ -114,9 +122,11 @@ def distribute_activity(activity: str) -> dict:
 def load_audience(doc) -> list[dict]:
 	"""Members of all the activity's lists, one row per (member_doctype, member).
 
-	A member is unsubscribed (bounced, excluded) when any of its lists says so.
+	A member is unsubscribed (bounced, excluded) when any of its lists says so, and needs
+	confirmed consent when any of its lists requires it.
 	"""
 	m = frappe.qb.DocType("Target List Member")
+	tl = frappe.qb.DocType("Target List")
 
 	def flag(status):
 		return Max(Case().when(m.status == status, 1).else_(0)).as_(status.lower())
@@ -124,6 +134,8 @@ def load_audience(doc) -> list[dict]:
 	lists = [row.target_list for row in doc.target_lists]
 	rows = (
 		frappe.qb.from_(m)
+		.join(tl)
+		.on(tl.name == m.target_list)
 		.select(
 			m.member_doctype,
 			m.member,
@@ -133,39 +145,14 @@ def load_audience(doc) -> list[dict]:
 			flag("Unsubscribed"),
 			flag("Bounced"),
 			flag("Excluded"),
+			Max(tl.requires_consent).as_("requires_consent"),
 		)
 		.where(m.target_list.isin(lists))
 		.groupby(m.member_doctype, m.member)
 		.orderby(m.member_doctype)
 		.orderby(m.member)
 	).run(as_dict=True)
-	if doc.channel == "Email":
-		mark_email_unsubscribed(doc.name, rows)
 	return rows
-
-
-def mark_email_unsubscribed(activity: str, members: list[dict]) -> None:
-	"""Folds in Frappe's own unsubscribes: global ones and those from this activity's mails."""
-	u = frappe.qb.DocType("Email Unsubscribe")
-	emails = {row.email for row in members if row.email}
-	unsubscribed = set()
-	for batch in audience_rules.chunks(sorted(emails), CHUNK_SIZE):
-		unsubscribed.update(
-			(
-				frappe.qb.from_(u)
-				.select(u.email)
-				.where(
-					u.email.isin(batch)
-					& (
-						(u.global_unsubscribe == 1)
-						| ((u.reference_doctype == "Campaign Activity") & (u.reference_name == activity))
-					)
-				)
-			).run(pluck=True)
-		)
-	for row in members:
-		if row.email in unsubscribed:
-			row.unsubscribed = 1
 
 
 def sent_respondents(activity: str, members: list[dict]) -> set[tuple[str, str]]:
@@ -335,25 +322,114 @@ class Meeting(Channel):
 
 
 class Email(Channel):
-	"""A mail per member through Frappe's Email Queue, with its unsubscribe link and a tracked open."""
+	"""A mail per member, written in bulk into Frappe's Email Queue by the messaging outbox.
 
-	def create_artefacts(self, members):
+	Each carries the member's own subject and body (the template compiled once), the
+	signed open pixel, the preference link as its unsubscribe footer and a Message-ID that
+	its Sent response keeps, so that a bounce finds the member. A member whose mail does
+	not render gets a Failed response with the error instead, and the others go on.
+	"""
+
+	def __init__(self, doc):
+		super().__init__(doc)
+		self.renderer = EmailTemplateRenderer(doc.email_template, doc.subject)
+		self.outbox = EmailOutbox()
+		self.queued = 0
+		self.next_send = None
+
+	def send(self, members):
 		details = member_details(members)
-		template = self.template()
-		sender = get_settings().default_sender or None
+		mails, reached, failed = [], [], []
 		for member in members:
 			context = self.context(member, details)
-			open_pixel = tracking_url(self.doc.name, member["member_doctype"], member["member"], "open")
-			frappe.sendmail(
-				recipients=[member["email"]],
-				sender=sender,
-				subject=frappe.render_template(template.subject or self.doc.subject, context),
-				message=self.render_body(context) + f'<img src="{open_pixel}" width="1" height="1" alt="">',
-				reference_doctype="Campaign Activity",
-				reference_name=self.doc.name,
-				unsubscribe_message=_("Unsubscribe"),
-				delayed=True,
+			try:
+				subject, body = self.renderer.render(context)
+			except Exception as e:
+				failed.append((member, f"{type(e).__name__}: {e}"))
+				continue
+			pixel = tracking_url(self.doc.name, member["member_doctype"], member["member"], "open")
+			mails.append(
+				Mail(
+					recipient=member["email"].strip(),
+					subject=subject,
+					html=f'{body}<img src="{pixel}" width="1" height="1" alt="">',
+					reference_doctype="Campaign Activity",
+					reference_name=self.doc.name,
+					unsubscribe_url=links.preference_url(
+						member["member_doctype"], member["member"], member["email"].strip(), self.doc.name
+					),
+				)
 			)
+			reached.append(member)
+		if failed and not reached and not self.queued:
+			frappe.throw(
+				_(
+					"Email Template {0} does not render for any member, so nothing was queued. The first error: {1}"
+				).format(self.doc.email_template, failed[0][1]),
+				title=_("Cannot distribute"),
+			)
+		for mail, moment in zip(mails, self.schedule(len(mails)), strict=True):
+			mail.send_after = moment
+		self.outbox.queue(mails)
+		self.queued += len(mails)
+		for member, mail in zip(reached, mails, strict=True):
+			member["message_id"] = mail.message_id
+		record_failures(self.doc, members, failed, self.now)
+		insert_sent_responses(self.doc, reached, self.now)
+		return reached, Counter({"template_failed": len(failed)} if failed else {})
+
+	def schedule(self, count: int) -> list:
+		"""When each mail may leave: the activity's rate and send window, the settings' quiet hours.
+
+		None where that is now, so Frappe's next flush takes it."""
+		settings, now = get_settings(), now_datetime()
+		rate = cint(self.doc.send_rate)
+		start = self.next_send or (pending_until(self.doc.name) if rate else None) or now
+		times = messaging_rules.send_times(
+			max(start, now),
+			count,
+			rate,
+			(as_time(self.doc.send_window_start), as_time(self.doc.send_window_end)),
+			(as_time(settings.quiet_hours_start), as_time(settings.quiet_hours_end)),
+		)
+		if times and rate:
+			self.next_send = times[-1] + timedelta(minutes=1) / rate
+		return [moment if moment > now else None for moment in times]
+
+
+def pending_until(activity: str):
+	"""The latest send time of the activity's mails still waiting in the queue."""
+	q = frappe.qb.DocType("Email Queue")
+	return (
+		frappe.qb.from_(q)
+		.select(Max(q.send_after))
+		.where(
+			(q.reference_doctype == "Campaign Activity")
+			& (q.reference_name == activity)
+			& (q.status == "Not Sent")
+		)
+	).run()[0][0]
+
+
+def as_time(value):
+	return get_time(value) if value not in (None, "") else None
+
+
+def record_failures(doc, members: list[dict], failed: list[tuple[dict, str]], timestamp: str) -> None:
+	"""One Failed response with the error per member whose mail did not render; the chunk's
+	older Failed responses go, so a member fixed by a later run keeps none."""
+	r = frappe.qb.DocType("Campaign Response")
+	(
+		frappe.qb.from_(r)
+		.delete()
+		.where(
+			(r.campaign_activity == doc.name)
+			& (r.response_type == "Failed")
+			& r.respondent.isin([m["member"] for m in members])
+		)
+	).run()
+	if failed:
+		insert_responses(doc, [m for m, _error in failed], timestamp, "Failed", [e for _m, e in failed])
 
 
 class Letter(Channel):
@@ -462,16 +538,24 @@ class SMS(Channel):
 
 
 def insert_sent_responses(doc, members: list[dict], timestamp: str) -> None:
+	insert_responses(doc, members, timestamp, "Sent")
+
+
+def insert_responses(
+	doc, members: list[dict], timestamp: str, response_type: str, notes: list[str] | None = None
+) -> None:
 	user = frappe.session.user
+	notes = notes or [None] * len(members)
 	frappe.db.bulk_insert(
 		"Campaign Response",
 		["name", "creation", "modified", "modified_by", "owner", "campaign", "campaign_activity", "respondent_doctype",
-		 "respondent", "response_type", "response_date", "channel", "full_name", "email", "phone"],
+		 "respondent", "response_type", "response_date", "channel", "full_name", "email", "phone", "message_id",
+		 "notes"],
 		[
 			(frappe.generate_hash(length=10), timestamp, timestamp, user, user, doc.campaign, doc.name,
-			 m["member_doctype"], m["member"], "Sent", timestamp, doc.channel, m.get("member_name"), m.get("email"),
-			 m.get("phone"))
-			for m in members
+			 m["member_doctype"], m["member"], response_type, timestamp, doc.channel, m.get("member_name"),
+			 m.get("email"), m.get("phone"), m.get("message_id"), note)
+			for m, note in zip(members, notes, strict=True)
 		],
 	)  # fmt: skip
 

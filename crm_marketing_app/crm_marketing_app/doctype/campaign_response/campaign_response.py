@@ -48,3 +48,5 @@ def on_doctype_update():
 		["respondent_doctype", "respondent", "response_type", "response_date"],
 		"respondent_activity",
 	)
+	# bounces find the Sent response of the bounced mail
+	frappe.db.add_index("Campaign Response", ["message_id"])

@@ -106,7 +106,12 @@ doc_events = {
 	"CRM Marketing Settings": {"on_change": "crm_marketing_app.scoring.bulk.on_settings_change"},
 }
 
+# Bounce reports pulled into an incoming Email Account are read as bounces (messaging.bounces).
+override_doctype_class = {"Email Account": "crm_marketing_app.messaging.inbound.EmailAccountWithBounces"}
+
 scheduler_events = {
+	# after Frappe's flush (every few minutes): SMTP refusals of campaign mails are bounces
+	"cron": {"*/5 * * * *": ["crm_marketing_app.messaging.bounces.scan_send_errors"]},
 	"daily_long": [
 		"crm_marketing_app.tasks.recompute_campaign_rollups",
 		"crm_marketing_app.tasks.update_reference_funnels",

@@ -15,7 +15,7 @@ from frappe.core.doctype.sms_settings import sms_settings
 from frappe.model.naming import getseries
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max
-from frappe.utils import cint, get_datetime, get_time, get_url, now, now_datetime, strip_html_tags
+from frappe.utils import cint, get_datetime, get_time, now, now_datetime, strip_html_tags
 from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
@@ -24,10 +24,10 @@ from crm_marketing_app.engine import activity as rules
 from crm_marketing_app.engine import distribution as audience_rules
 from crm_marketing_app.engine import messaging as messaging_rules
 from crm_marketing_app.messaging import eligibility, links
-from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, outgoing_account
+from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, insert_rows, outgoing_account
 from crm_marketing_app.messaging.templates import EmailTemplateRenderer
 from crm_marketing_app.todos import insert_todos
-from crm_marketing_app.utils import engine_errors, get_settings
+from crm_marketing_app.utils import engine_errors, get_settings, site_url
 
 CHUNK_SIZE = 1000
 LETTERS_PRINT_FORMAT = "Campaign Letters"
@@ -231,7 +231,7 @@ class Channel:
 				member["member_doctype"],
 				member["member"],
 				"click",
-				self.doc.landing_page or get_url(),
+				self.doc.landing_page or site_url(),
 			),
 		}
 
@@ -546,11 +546,11 @@ def insert_responses(
 ) -> None:
 	user = frappe.session.user
 	notes = notes or [None] * len(members)
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Campaign Response",
-		["name", "creation", "modified", "modified_by", "owner", "campaign", "campaign_activity", "respondent_doctype",
+		("name", "creation", "modified", "modified_by", "owner", "campaign", "campaign_activity", "respondent_doctype",
 		 "respondent", "response_type", "response_date", "channel", "full_name", "email", "phone", "message_id",
-		 "notes"],
+		 "notes"),
 		[
 			(frappe.generate_hash(length=10), timestamp, timestamp, user, user, doc.campaign, doc.name,
 			 m["member_doctype"], m["member"], response_type, timestamp, doc.channel, m.get("member_name"),

@@ -7,10 +7,10 @@ and its purpose `p`, so a link made for one purpose or person is no good for ano
 
 from urllib.parse import urlencode
 
-from frappe.utils import get_url
 from frappe.utils.password import get_encryption_key
 
 from crm_marketing_app.engine import tracking as signing
+from crm_marketing_app.utils import site_url
 
 PREFERENCES_PATH = "/api/method/crm_marketing_app.messaging.preferences.page"
 CONFIRM_PATH = "/api/method/crm_marketing_app.messaging.preferences.confirm"
@@ -26,7 +26,7 @@ def verify(params: dict[str, str | None], signature: str | None) -> bool:
 
 def signed_url(path: str, params: dict[str, str]) -> str:
 	params = {k: v for k, v in params.items() if v is not None}
-	return get_url(f"{path}?{urlencode({**params, 's': sign(params)})}")
+	return site_url(f"{path}?{urlencode({**params, 's': sign(params)})}")
 
 
 def preference_params(person_doctype: str, person: str, email: str, activity: str | None = None) -> dict:

@@ -19,7 +19,7 @@ from frappe.email.email_body import get_formatted_html
 from frappe.utils import escape_html, expand_relative_urls, now_datetime
 
 from crm_marketing_app.engine import messaging as rules
-from crm_marketing_app.utils import get_settings
+from crm_marketing_app.utils import get_settings, site_url
 
 # Markers in the frame: plain words, so that Premailer and URL scrubbing leave them alone.
 SUBJECT_MARK, BODY_MARK, UNSUBSCRIBE_MARK = "crmmsgsubject4f1e", "crmmsgbody4f1e", "crmmsgunsub4f1e"
@@ -90,11 +90,16 @@ class EmailOutbox:
 			f'<div class="email-unsubscribe"><a href="{UNSUBSCRIBE_MARK}" target="_blank">'
 			f"{escape_html(_('Unsubscribe or choose what you receive'))}</a></div>"
 		)
-		self.frame = get_formatted_html(
-			SUBJECT_MARK,
-			BODY_MARK,
-			email_account=self.account,
-			unsubscribe_link=frappe._dict(html=footer),
+		# styled by Premailer (~1 s) once per job and account
+		self.frame = frappe.local_cache(
+			"crm_marketing_mail_frame",
+			(self.account.name, frappe.local.lang),
+			lambda: get_formatted_html(
+				SUBJECT_MARK,
+				BODY_MARK,
+				email_account=self.account,
+				unsubscribe_link=frappe._dict(html=footer),
+			),
 		)
 		self.frame_without_footer = self.frame.replace(footer, "")
 
@@ -102,13 +107,14 @@ class EmailOutbox:
 		"""The MIME text of one mail; gives the mail its Message-ID."""
 		mail.message_id = email.utils.make_msgid(domain=self.domain)[1:-1]
 		frame = self.frame if mail.unsubscribe_url else self.frame_without_footer
+		content = expand_relative_urls(mail.html)
 		body = (
 			frame.replace(SUBJECT_MARK, escape_html(mail.subject))
-			.replace(BODY_MARK, expand_relative_urls(mail.html))
+			.replace(BODY_MARK, content)
 			.replace(UNSUBSCRIBE_MARK, escape_html(mail.unsubscribe_url or ""))
 		)
-		text = rules.html_to_text(expand_relative_urls(mail.html))
-		headers = {"X-Frappe-Site": frappe.utils.get_url()}
+		text = rules.html_to_text(content)
+		headers = {"X-Frappe-Site": site_url()}
 		if mail.unsubscribe_url:
 			text += f"\n{_('Unsubscribe or choose what you receive')}: {mail.unsubscribe_url}\n"
 			headers["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
@@ -145,6 +151,22 @@ class EmailOutbox:
 				(frappe.generate_hash(length=10), now, now, user, user, 0, 1, name, "Email Queue", "recipients",
 				 mail.recipient, "Not Sent")
 			)  # fmt: skip
-		frappe.db.bulk_insert("Email Queue", QUEUE_COLUMNS, queue_rows)
-		frappe.db.bulk_insert("Email Queue Recipient", RECIPIENT_COLUMNS, recipient_rows)
+		insert_rows("Email Queue", QUEUE_COLUMNS, queue_rows)
+		insert_rows("Email Queue Recipient", RECIPIENT_COLUMNS, recipient_rows)
 		return [row[0] for row in queue_rows]
+
+
+def insert_rows(doctype: str, columns: tuple[str, ...], rows: list[tuple], batch: int = 500) -> None:
+	"""A multi-row INSERT with the values as parameters. `frappe.db.bulk_insert` builds the same
+	statement through pypika, which costs more than rendering the mails (~5 µs a value)."""
+	unknown = set(columns) - set(frappe.get_meta(doctype).get_valid_columns())
+	if unknown:
+		frappe.throw(_("{0} has no fields {1}").format(doctype, ", ".join(sorted(unknown))))
+	placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+	names = ", ".join(f"`{column}`" for column in columns)
+	for start in range(0, len(rows), batch):
+		part = rows[start : start + batch]
+		frappe.db.sql(
+			f"INSERT INTO `tab{doctype}` ({names}) VALUES {', '.join([placeholders] * len(part))}",
+			[value for row in part for value in row],
+		)

@@ -13,7 +13,7 @@ from crm_marketing_app.engine import tracking as signing
 from crm_marketing_app.utils import site_url
 
 PREFERENCES_PATH = "/api/method/crm_marketing_app.messaging.preferences.page"
-CONFIRM_PATH = "/api/method/crm_marketing_app.messaging.preferences.confirm"
+CONFIRM_PATH = "/api/method/crm_marketing_app.messaging.optin.confirm"
 
 
 def sign(params: dict[str, str]) -> str:

@@ -49,13 +49,15 @@ class Mail:
 	message_id: str = field(default="")
 
 
-def outgoing_account() -> EmailAccount:
+def outgoing_account(raise_error: bool = True) -> EmailAccount | None:
 	"""The Email Account marketing mail goes out through: the settings' sender, else the
 	site's default outgoing account. Throws (before anything is queued) when there is none."""
 	name = get_settings().default_sender
 	if name:
 		account = frappe.get_cached_doc("Email Account", name)
 		if not account.enable_outgoing:
+			if not raise_error:
+				return None
 			frappe.throw(
 				_(
 					"Email Account {0} (the default sender in CRM Marketing Settings) does not send mail"
@@ -68,6 +70,8 @@ def outgoing_account() -> EmailAccount:
 			or EmailAccount.find_from_config()
 		)
 	if not account or not account.email_id:
+		if not raise_error:
+			return None
 		frappe.throw(
 			_(
 				"Set up an outgoing Email Account (or a default sender in CRM Marketing Settings) before sending"

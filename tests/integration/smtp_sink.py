@@ -64,7 +64,7 @@ def make_sink_account(port: int, name: str = "CRM Test Sink", commit: bool = Tru
 		{
 			"doctype": "Email Account",
 			"email_account_name": name,
-			"email_id": "campaigns@windpower.example.com",
+			"email_id": f"{frappe.scrub(name).replace('_', '-')}@windpower.example.com",
 			"smtp_server": "127.0.0.1",
 			"smtp_port": port,
 			"use_tls": 0,

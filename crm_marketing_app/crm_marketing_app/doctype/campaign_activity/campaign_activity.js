@@ -7,6 +7,10 @@ const CRM_SKIP_REASONS = {
 	already_done: __("Already done"),
 	no_email: __("No email"),
 	no_phone: __("No phone"),
+	consent_refused: __("Consent refused"),
+	no_consent: __("No consent"),
+	capped: __("Weekly cap reached"),
+	template_failed: __("Template failed"),
 	sms_not_configured: __("SMS Settings not configured"),
 };
 
@@ -19,8 +23,36 @@ frappe.ui.form.on("Campaign Activity", {
 	refresh(frm) {
 		crm_marketing_add_distribute_button(frm);
 		crm_marketing_show_distribution_log(frm);
+		crm_marketing_show_delivery(frm);
 	},
 });
+
+// Email: how the queued mails are doing, and "Send to the Rest" for those that failed.
+function crm_marketing_show_delivery(frm) {
+	if (frm.is_new() || frm.doc.channel !== "Email" || !frm.doc.last_distributed_on) return;
+	frappe
+		.call("crm_marketing_app.messaging.delivery.get_delivery_counts", { activity: frm.doc.name })
+		.then(({ message: counts }) => {
+			frm.dashboard.add_indicator(__("Queued: {0}", [counts.queued]), counts.queued ? "blue" : "gray");
+			frm.dashboard.add_indicator(__("Delivered: {0}", [counts.sent]), counts.sent ? "green" : "gray");
+			frm.dashboard.add_indicator(__("Failed: {0}", [counts.failed]), counts.failed ? "red" : "gray");
+			frm.dashboard.add_indicator(__("Bounced: {0}", [counts.bounced]), counts.bounced ? "red" : "gray");
+			if (counts.failed && frm.perm[0].write) {
+				frm.add_custom_button(__("Send to the Rest"), () =>
+					frappe
+						.call({
+							method: "crm_marketing_app.messaging.delivery.send_to_the_rest",
+							args: { activity: frm.doc.name },
+							freeze: true,
+						})
+						.then(({ message }) => {
+							frappe.show_alert({ message: __("{0} failed mails queued again", [message.requeued]), indicator: "green" });
+							frm.reload_doc();
+						})
+				);
+			}
+		});
+}
 
 // Distribute to the target lists; the job reports progress and reloads the form when done.
 function crm_marketing_add_distribute_button(frm) {

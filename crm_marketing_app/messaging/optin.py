@@ -82,7 +82,9 @@ def send_confirmation(doc) -> None:
 
 def request(purpose: str, email: str, full_name: str, **fields) -> str:
 	"""A pending confirmation (its mail goes on insert); returns its name."""
-	doc = frappe.get_doc({"doctype": DOCTYPE, "purpose": purpose, "email": email, "full_name": full_name, **fields})
+	doc = frappe.get_doc(
+		{"doctype": DOCTYPE, "purpose": purpose, "email": email, "full_name": full_name, **fields}
+	)
 	doc.flags.requested = True  # by the app, not the guest's Subscription form
 	return doc.insert(ignore_permissions=True).name
 

@@ -2,8 +2,8 @@
 send rate and quiet hours, and the activity form's delivery counts with "Send to the Rest"."""
 
 import email as email_lib
-import email.policy
 import html
+from email import policy as email_policy
 from urllib.parse import parse_qsl, urlparse
 
 import frappe
@@ -58,14 +58,20 @@ def test_the_preference_page_leaves_a_list_a_channel_or_everything_and_refuses_f
 	assert f"list:{first}" in page and f"list:{second}" in page and 'value="everything"' in page
 
 	# forged: another person, another address, a changed choice of who: 403 and nothing changes
-	for forged in ({**signed, "r": world.lead("Other")}, {**signed, "m": "someone@example.com"}, {**signed, "s": "x" * 43}):
+	for forged in (
+		{**signed, "r": world.lead("Other")},
+		{**signed, "m": "someone@example.com"},
+		{**signed, "s": "x" * 43},
+	):
 		with pytest.raises(frappe.PermissionError):
 			as_guest(preferences.update, **forged, choice="everything")
 	assert not frappe.db.exists("Email Unsubscribe", {"email": email})
 	assert frappe.db.get_value("Lead", lead, ["unsubscribed", "email_consent"]) == (0, "")
 
 	as_guest(preferences.update, **signed, choice=f"list:{first}")
-	status = dict(frappe.get_all("Target List Member", {"member": lead}, ["target_list", "status"], as_list=True))
+	status = dict(
+		frappe.get_all("Target List Member", {"member": lead}, ["target_list", "status"], as_list=True)
+	)
 	assert status == {first: "Unsubscribed", second: "Active"}
 
 	as_guest(preferences.update, **signed, choice="sms")
@@ -76,9 +82,16 @@ def test_the_preference_page_leaves_a_list_a_channel_or_everything_and_refuses_f
 	)
 
 	as_guest(preferences.update, **signed, choice="everything")
-	assert frappe.db.get_value("Lead", lead, ["unsubscribed", "email_consent", "phone_consent"]) == (1, "Refused", "Refused")
+	assert frappe.db.get_value("Lead", lead, ["unsubscribed", "email_consent", "phone_consent"]) == (
+		1,
+		"Refused",
+		"Refused",
+	)
 	assert frappe.db.exists("Email Unsubscribe", {"email": email, "global_unsubscribe": 1})
-	assert frappe.db.get_value("Target List Member", {"member": lead, "target_list": second}, "status") == "Unsubscribed"
+	assert (
+		frappe.db.get_value("Target List Member", {"member": lead, "target_list": second}, "status")
+		== "Unsubscribed"
+	)
 
 
 def test_leaving_email_from_a_mail_records_unsubscribed_and_stops_the_next_campaign(world):
@@ -88,14 +101,17 @@ def test_leaving_email_from_a_mail_records_unsubscribed_and_stops_the_next_campa
 	activity = world.activity(world.campaign(), "Email", [target], email_template=template)
 	distribute_activity(activity.name)
 	message = frappe.get_all("Email Queue", {"reference_name": activity.name}, pluck="message")[0]
-	body = email_lib.message_from_string(message, policy=email_lib.policy.default).get_body(("html",)).get_content()
+	body = (
+		email_lib.message_from_string(message, policy=email_policy.default).get_body(("html",)).get_content()
+	)
 	assert "crm_marketing_app.messaging.preferences.page" in body
 
 	signed = params_of(links.preference_url("Lead", lead, f"mailed-{world.tag}@example.com", activity.name))
 	as_guest(preferences.update, **signed, choice="email")
 
 	assert frappe.db.exists(
-		"Campaign Response", {"campaign_activity": activity.name, "respondent": lead, "response_type": "Unsubscribed"}
+		"Campaign Response",
+		{"campaign_activity": activity.name, "respondent": lead, "response_type": "Unsubscribed"},
 	)
 	later = world.activity(world.campaign(), "Email", [target], email_template=template)
 	assert distribute_activity(later.name)["skipped"] == {"consent_refused": 1}
@@ -116,9 +132,15 @@ def test_a_registration_for_a_known_email_is_recorded_only_once_the_address_conf
 	assert not frappe.db.exists("Campaign Response", {"campaign": campaign, "response_type": "Registered"})
 	(held,) = frappe.get_all("Marketing Confirmation", {"email": email}, ["name", "status", "person"])
 	assert (held.status, held.person) == ("Pending", lead)
-	mail = frappe.get_all("Email Queue", {"reference_doctype": "Marketing Confirmation", "reference_name": held.name}, pluck="message")
+	mail = frappe.get_all(
+		"Email Queue",
+		{"reference_doctype": "Marketing Confirmation", "reference_name": held.name},
+		pluck="message",
+	)
 	assert len(mail) == 1
-	body = email_lib.message_from_string(mail[0], policy=email_lib.policy.default).get_body(("html",)).get_content()
+	body = (
+		email_lib.message_from_string(mail[0], policy=email_policy.default).get_body(("html",)).get_content()
+	)
 	assert html.escape(links.confirmation_url(held.name)) in body
 
 	signed = params_of(links.confirmation_url(held.name))
@@ -175,7 +197,10 @@ def test_the_public_subscription_form_joins_the_list_only_on_confirmation(world)
 	def subscribe(target_list):
 		frappe.set_user("Guest")
 		try:
-			return accept("Subscription", frappe.as_json({"target_list": target_list, "full_name": "Sub Scriber", "email": email}))
+			return accept(
+				"Subscription",
+				frappe.as_json({"target_list": target_list, "full_name": "Sub Scriber", "email": email}),
+			)
 		finally:
 			frappe.flags.in_web_form = False
 			frappe.set_user("Administrator")
@@ -206,7 +231,11 @@ def test_send_rate_spreads_the_mails_and_quiet_hours_hold_them(world):
 	started = now_datetime()
 	distribute_activity(activity.name)
 
-	times = sorted(get_datetime(t) for t in frappe.get_all("Email Queue", {"reference_name": activity.name}, pluck="send_after") if t)
+	times = sorted(
+		get_datetime(t)
+		for t in frappe.get_all("Email Queue", {"reference_name": activity.name}, pluck="send_after")
+		if t
+	)
 	# two a minute: the first goes now (no send_after), then every 30 seconds
 	assert len(times) == 3
 	assert [round((t - started).total_seconds() / 30) for t in times] == [1, 2, 3]
@@ -221,7 +250,9 @@ def test_send_rate_spreads_the_mails_and_quiet_hours_hold_them(world):
 	try:
 		distribute_activity(quiet.name)
 	finally:
-		frappe.db.set_single_value("CRM Marketing Settings", {"quiet_hours_start": None, "quiet_hours_end": None})
+		frappe.db.set_single_value(
+			"CRM Marketing Settings", {"quiet_hours_start": None, "quiet_hours_end": None}
+		)
 		frappe.db.commit()
 	held = {str(t) for t in frappe.get_all("Email Queue", {"reference_name": quiet.name}, pluck="send_after")}
 	# the quiet hours end on the hour of `end`, on its day (also when they began yesterday)
@@ -240,7 +271,9 @@ def test_the_form_counts_delivery_and_sends_to_the_rest(world):
 	queues = frappe.get_all("Email Queue", {"reference_name": activity.name}, pluck="name")
 	# what Frappe's flush leaves: one sent, one given up on after its retries
 	frappe.db.set_value("Email Queue", queues[0], "status", "Sent")
-	frappe.db.set_value("Email Queue", queues[1], {"status": "Error", "retry": 3, "error": "Connection refused"})
+	frappe.db.set_value(
+		"Email Queue", queues[1], {"status": "Error", "retry": 3, "error": "Connection refused"}
+	)
 	frappe.db.commit()
 
 	assert delivery.get_delivery_counts(activity.name) == {"queued": 1, "sent": 1, "failed": 2, "bounced": 0}

@@ -33,7 +33,9 @@ def test_build_mime_parses_back_with_both_parts_and_non_ascii_subject():
 
 
 def test_html_to_text_keeps_lines_and_links():
-	text = rules.html_to_text("<style>p{}</style><p>Dear <b>Ann</b> &amp; co,</p><p><a href='https://x.example'>Offer</a></p>")
+	text = rules.html_to_text(
+		"<style>p{}</style><p>Dear <b>Ann</b> &amp; co,</p><p><a href='https://x.example'>Offer</a></p>"
+	)
 	assert text == "Dear Ann & co,\nOffer (https://x.example)\n"
 
 
@@ -59,8 +61,20 @@ def test_skip_reasons_in_order_with_the_weekly_cap():
 	members = [
 		{"member_doctype": "Lead", "member": "a", "email": "a@x", "messages_this_week": 2},
 		{"member_doctype": "Lead", "member": "b", "email": "b@x", "messages_this_week": 3},
-		{"member_doctype": "Lead", "member": "c", "email": "c@x", "consent": "Refused", "messages_this_week": 9},
-		{"member_doctype": "Lead", "member": "d", "email": "", "requires_consent": True, "consent": "Granted"},
+		{
+			"member_doctype": "Lead",
+			"member": "c",
+			"email": "c@x",
+			"consent": "Refused",
+			"messages_this_week": 9,
+		},
+		{
+			"member_doctype": "Lead",
+			"member": "d",
+			"email": "",
+			"requires_consent": True,
+			"consent": "Granted",
+		},
 		{"member_doctype": "Lead", "member": "e", "email": "e@x", "messages_this_week": 5},
 	]
 	reached, skipped = split(members, "Email", {("Lead", "e")}, cap=3)
@@ -89,7 +103,10 @@ def test_send_times_follow_rate_window_and_quiet_hours():
 		datetime(2026, 12, 2, 9, 1),
 		datetime(2026, 12, 2, 9, 2),
 	]
-	assert rules.send_times(datetime(2026, 12, 1, 12, 30), 2, quiet=(time(12), time(13))) == [datetime(2026, 12, 1, 13)] * 2
+	assert (
+		rules.send_times(datetime(2026, 12, 1, 12, 30), 2, quiet=(time(12), time(13)))
+		== [datetime(2026, 12, 1, 13)] * 2
+	)
 	with pytest.raises(EngineError):
 		rules.send_times(start, 1, window=(time(9), time(18)), quiet=(time(8), time(19)))
 
@@ -97,7 +114,10 @@ def test_send_times_follow_rate_window_and_quiet_hours():
 def test_smtp_errors_hard_soft_or_nothing():
 	refused = "smtplib.SMTPRecipientsRefused: {'a@x.example': (550, b'5.1.1 No such user here')}"
 	assert rules.smtp_bounce(refused) == ("Hard", "550 5.1.1 No such user here")
-	assert rules.smtp_bounce("smtplib.SMTPDataError: (452, b'4.2.2 Mailbox full')") == ("Soft", "452 4.2.2 Mailbox full")
+	assert rules.smtp_bounce("smtplib.SMTPDataError: (452, b'4.2.2 Mailbox full')") == (
+		"Soft",
+		"452 4.2.2 Mailbox full",
+	)
 	assert rules.smtp_bounce("ConnectionRefusedError: [Errno 111] Connection refused") is None
 	assert rules.smtp_bounce(None) is None
 

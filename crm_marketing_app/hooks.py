@@ -110,8 +110,8 @@ doc_events = {
 override_doctype_class = {"Email Account": "crm_marketing_app.messaging.inbound.EmailAccountWithBounces"}
 
 scheduler_events = {
-	# after Frappe's flush (every few minutes): SMTP refusals of campaign mails are bounces
-	"cron": {"*/5 * * * *": ["crm_marketing_app.messaging.bounces.scan_send_errors"]},
+	# after Frappe's flush (every few minutes): bounces from SMTP refusals, Accepted responses
+	"cron": {"*/5 * * * *": ["crm_marketing_app.messaging.delivery.sync"]},
 	"daily_long": [
 		"crm_marketing_app.tasks.recompute_campaign_rollups",
 		"crm_marketing_app.tasks.update_reference_funnels",

@@ -26,7 +26,7 @@ from crm_marketing_app.automation.selection import due_records, with_party
 from crm_marketing_app.engine.distribution import skip_reason
 from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
 from crm_marketing_app.messaging import eligibility, links
-from crm_marketing_app.messaging.outbox import EmailOutbox, Mail
+from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_hours
 from crm_marketing_app.messaging.templates import EmailTemplateRenderer
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.todos import insert_todos
@@ -390,6 +390,7 @@ def _send_email(trigger, rows, today, run_id):
 	without a mail; a record without an address, or whose mail does not render, fails alone."""
 	renderer = EmailTemplateRenderer(trigger.email_template)
 	outbox = EmailOutbox()
+	send_after = after_quiet_hours()
 	people = {
 		row.log_name: {"member_doctype": row.party_doctype, "member": row.party, "email": row.email}
 		for row in rows
@@ -411,6 +412,7 @@ def _send_email(trigger, rows, today, run_id):
 			reference_doctype=row.party_doctype,
 			reference_name=row.party,
 			unsubscribe_url=links.preference_url(row.party_doctype, row.party, email),
+			send_after=send_after,
 		)
 
 	succeeded, failures = _act_each(trigger, rows, today, act)

@@ -15,7 +15,7 @@ from frappe.core.doctype.sms_settings import sms_settings
 from frappe.model.naming import getseries
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max
-from frappe.utils import cint, get_datetime, get_time, now, now_datetime, strip_html_tags
+from frappe.utils import cint, get_datetime, now, now_datetime, strip_html_tags
 from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
@@ -24,7 +24,14 @@ from crm_marketing_app.engine import activity as rules
 from crm_marketing_app.engine import distribution as audience_rules
 from crm_marketing_app.engine import messaging as messaging_rules
 from crm_marketing_app.messaging import eligibility, links
-from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, insert_rows, outgoing_account
+from crm_marketing_app.messaging.outbox import (
+	EmailOutbox,
+	Mail,
+	after_quiet_hours,
+	as_time,
+	insert_rows,
+	outgoing_account,
+)
 from crm_marketing_app.messaging.templates import EmailTemplateRenderer
 from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings, site_url
@@ -411,10 +418,6 @@ def pending_until(activity: str):
 	).run()[0][0]
 
 
-def as_time(value):
-	return get_time(value) if value not in (None, "") else None
-
-
 def record_failures(doc, members: list[dict], failed: list[tuple[dict, str]], timestamp: str) -> None:
 	"""One Failed response with the error per member whose mail did not render; the chunk's
 	older Failed responses go, so a member fixed by a later run keeps none."""
@@ -523,6 +526,8 @@ class SMS(Channel):
 	def send(self, members):
 		if not self.configured:
 			return [], Counter({"sms_not_configured": len(members)})
+		if after_quiet_hours():
+			return [], Counter({"quiet_hours": len(members)})  # a text cannot wait: a later run sends it
 		details = member_details(members)
 		self.outbox = [
 			(member["phone"], strip_html_tags(self.render_body(self.context(member, details))).strip())

@@ -24,6 +24,7 @@ SKIP_REASONS = (
 	"no_phone",
 	"capped",
 	"template_failed",
+	"quiet_hours",
 	"sms_not_configured",
 )
 

@@ -2,10 +2,12 @@
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count
+from frappe.query_builder.functions import Concat, Count, Function
+from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import now_datetime
 
-from crm_marketing_app.messaging.bounces import BOUNCE
+from crm_marketing_app.messaging.bounces import BOUNCE, scan_send_errors
+from crm_marketing_app.target_lists.members import _run as run_sql
 
 # Email Queue statuses as the activity form counts them
 QUEUE_STATES = {
@@ -37,6 +39,48 @@ def delivery_counts(activity: str) -> dict[str, int]:
 	).run():
 		counts["failed" if response_type == "Failed" else "bounced"] += count
 	return counts
+
+
+def record_accepted() -> int:
+	"""An Accepted response (the receiving server took the mail) per campaign mail Frappe has sent,
+	once: one INSERT … SELECT, named by a digest of the Sent response so a re-run inserts nothing."""
+	q = frappe.qb.DocType("Email Queue")
+	sent = frappe.qb.DocType("Campaign Response").as_("sent")
+	now, user = now_datetime(), frappe.session.user
+	select = (
+		frappe.qb.from_(q)
+		.join(sent)
+		.on((sent.message_id == q.message_id) & (sent.response_type == "Sent"))
+		.select(
+			Function("MD5", Concat(sent.name, "\nAccepted")),
+			*map(ValueWrapper, (now, now, user, user)),
+			sent.campaign,
+			sent.campaign_activity,
+			sent.respondent_doctype,
+			sent.respondent,
+			ValueWrapper("Accepted"),
+			q.modified,
+			sent.channel,
+			sent.full_name,
+			sent.email,
+			sent.message_id,
+		)
+		.where((q.reference_doctype == "Campaign Activity") & (q.status == "Sent"))
+	)
+	columns = (
+		"name", "creation", "modified", "owner", "modified_by", "campaign", "campaign_activity",
+		"respondent_doctype", "respondent", "response_type", "response_date", "channel", "full_name", "email",
+		"message_id",
+	)  # fmt: skip
+	names = ", ".join(f"`{column}`" for column in columns)
+	return run_sql("INSERT IGNORE INTO `tabCampaign Response` (" + names + ")", select)
+
+
+def sync() -> None:
+	"""Scheduler, after Frappe's flush: bounces from SMTP refusals, then Accepted responses."""
+	scan_send_errors()
+	record_accepted()
+	frappe.db.commit()
 
 
 def requeue_failed(activity: str) -> int:

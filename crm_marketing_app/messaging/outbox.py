@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.email_body import get_formatted_html
-from frappe.utils import escape_html, expand_relative_urls, now_datetime
+from frappe.utils import escape_html, expand_relative_urls, get_time, now_datetime
 
 from crm_marketing_app.engine import messaging as rules
 from crm_marketing_app.utils import get_settings, site_url
@@ -47,6 +47,19 @@ class Mail:
 	unsubscribe_url: str | None = None
 	send_after: datetime | None = None
 	message_id: str = field(default="")
+
+
+def after_quiet_hours(moment: datetime | None = None) -> datetime | None:
+	"""When a marketing message queued at `moment` (now) may leave: the end of the settings'
+	quiet hours (site time zone) when it falls inside them, else None (at once)."""
+	settings = get_settings()
+	return rules.quiet_until(
+		moment or now_datetime(), as_time(settings.quiet_hours_start), as_time(settings.quiet_hours_end)
+	)
+
+
+def as_time(value):
+	return get_time(value) if value not in (None, "") else None
 
 
 def outgoing_account(raise_error: bool = True) -> EmailAccount | None:

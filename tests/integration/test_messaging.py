@@ -104,6 +104,12 @@ def test_each_reachable_member_gets_one_personal_mail_through_frappes_flush(worl
 		assert "Unsubscribe or choose what you receive" in text_part(message)
 		assert "crm_marketing_app.messaging.preferences.page" in message["List-Unsubscribe"]
 	assert {row.status for row in queued(activity.name)} == {"Sent"}
+	# the scheduler's sync records that the server took each mail, once
+	from crm_marketing_app.messaging.delivery import sync
+
+	sync()
+	sync()
+	assert sorted(r.respondent for r in responses(activity.name, "Accepted")) == sorted(leads)
 
 	# a re-run queues nobody again, and a second flush delivers nothing twice
 	again = distribute_activity(activity.name)

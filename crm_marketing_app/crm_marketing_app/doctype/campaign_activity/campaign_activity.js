@@ -11,6 +11,7 @@ const CRM_SKIP_REASONS = {
 	no_consent: __("No consent"),
 	capped: __("Weekly cap reached"),
 	template_failed: __("Template failed"),
+	quiet_hours: __("Quiet hours"),
 	sms_not_configured: __("SMS Settings not configured"),
 };
 

@@ -173,7 +173,7 @@ def cleanup():
 	frappe.db.sql("DELETE FROM `tabLead Score Rule` WHERE name LIKE %s", (RULE_PREFIX + "%",))
 	frappe.db.commit()
 	from crm_marketing_app.scoring.bulk import rescore_all
-	from crm_marketing_app.scoring.rules import clear_cache
+	from crm_marketing_app.scoring.lead_score_rules import clear_cache
 
 	clear_cache()
 	rescore_all()  # the site's own leads had been scored with the benchmark's rules

@@ -8,7 +8,7 @@ from frappe.query_builder.functions import Max
 from frappe.utils import now_datetime
 
 from crm_marketing_app.engine import scoring
-from crm_marketing_app.scoring.rules import SCORED_DOCTYPES, enabled_rules
+from crm_marketing_app.scoring.lead_score_rules import SCORED_DOCTYPES, enabled_rules
 from crm_marketing_app.scoring.sql import rescore_update
 from crm_marketing_app.utils import get_settings
 

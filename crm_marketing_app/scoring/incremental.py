@@ -6,7 +6,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from crm_marketing_app.engine import scoring
-from crm_marketing_app.scoring.rules import SCORED_DOCTYPES, enabled_rules
+from crm_marketing_app.scoring.lead_score_rules import SCORED_DOCTYPES, enabled_rules
 from crm_marketing_app.utils import get_settings
 
 

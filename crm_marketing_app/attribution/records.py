@@ -1,11 +1,11 @@
-"""Sales Order / Sales Invoice `on_submit` and `on_cancel`: write and remove Campaign Attribution rows;
-and the hooks keeping the Campaign rollups true when costs or leads change.
+"""Campaign Attribution rows of a Sales Order / Sales Invoice: written on submit, removed on cancel
+(crm_marketing_app.overrides.sales_transaction), with the Campaign revenue rollups shifted to match.
 
 Order of precedence: the document's own `campaign`, then a campaign whose
 `promo_code` the document carries, then the settings' model over the
 customer's (its lead's, its contacts') Campaign Responses inside the window.
 An invoice made from a Sales Order is never attributed: its order already is
-(DESIGN.md "Sales history"). Amending cancels the original and submits the
+(docs/architecture.md, "Sales history"). Amending cancels the original and submits the
 amendment, which is attributed afresh.
 """
 
@@ -20,17 +20,11 @@ from frappe.query_builder.functions import IfNull
 from frappe.utils import getdate, now
 from pypika.terms import Tuple, ValueWrapper
 
-from crm_marketing_app.attribution.rollups import (
-	shift_revenue_rollups,
-	update_lead_rollups,
-	update_revenue_rollups,
-	update_rollups,
-)
+from crm_marketing_app.campaigns.rollups import shift_revenue_rollups
 from crm_marketing_app.engine import attribution as engine
 from crm_marketing_app.engine.errors import EngineError
 from crm_marketing_app.utils import get_settings
 
-ROLLUPS = ("attributed_revenue", "roi", "leads_generated", "orders_count")
 # Responses that show no interest are no touch.
 NOT_TOUCHES = ("Declined", "Unsubscribed")
 FIELDS = (
@@ -52,7 +46,8 @@ FIELDS = (
 )
 
 
-def on_submit(doc: Document, method=None):
+def attribute_revenue(doc: Document) -> None:
+	"""Writes the document's Campaign Attribution rows (its submit)."""
 	shares, model = attribute(doc)
 	if not shares:
 		return
@@ -85,7 +80,8 @@ def on_submit(doc: Document, method=None):
 	shift_revenue_rollups(amounts.items(), 1)
 
 
-def on_cancel(doc: Document, method=None):
+def remove_attribution(doc: Document) -> None:
+	"""Deletes the document's Campaign Attribution rows (its cancel)."""
 	ca = frappe.qb.DocType("Campaign Attribution")
 	of_doc = (ca.reference_doctype == doc.doctype) & (ca.reference_name == doc.name)
 	shares = frappe.qb.from_(ca).select(ca.campaign, ca.amount).where(of_doc).run()
@@ -169,25 +165,3 @@ def document_date(doc: Document):
 def amount_precision(doc: Document) -> int:
 	currency = frappe.get_cached_value("Company", doc.company, "default_currency")
 	return get_field_precision(frappe.get_meta("Campaign Attribution").get_field("amount"), currency=currency)
-
-
-def on_cost_change(doc: Document, method=None):
-	"""Campaign / Campaign Activity saved: ROI follows the actual cost just rolled up, and a Campaign
-	form saved with stale read-only rollups gets the true ones back."""
-	if doc.doctype == "Campaign":
-		update_rollups([doc.name])
-		doc.update(frappe.db.get_value("Campaign", doc.name, ROLLUPS, as_dict=True))  # the form shows them
-		return
-	update_revenue_rollups(_campaigns_of(doc, "campaign", method))
-
-
-def on_lead_source_change(doc: Document, method=None):
-	"""Lead (its campaign_name) or Campaign Response (its lead) saved or deleted: leads_generated."""
-	field = "campaign_name" if doc.doctype == "Lead" else "campaign"
-	update_lead_rollups(_campaigns_of(doc, field, method))
-
-
-def _campaigns_of(doc: Document, field: str, method: str | None) -> set:
-	"""The campaign the document names now, and the one it named before this save."""
-	before = doc.get_doc_before_save() if method == "on_update" else None
-	return {doc.get(field), before and before.get(field)}

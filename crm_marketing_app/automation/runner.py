@@ -22,6 +22,7 @@ from frappe.query_builder.functions import Concat, Count, Function
 from frappe.utils import getdate, now_datetime, nowdate
 from frappe.utils.jinja import get_jenv
 
+from crm_marketing_app import jobs
 from crm_marketing_app.automation.selection import due_records, with_party
 from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
 from crm_marketing_app.target_lists import members
@@ -74,7 +75,7 @@ def run_trigger(trigger_name: str, today: date | str | None = None) -> dict[str,
 		chunk_failures = ACTIONS[trigger.action](trigger, claimed, today, run_id)
 		fired += len(claimed) - len(chunk_failures)
 		failures += chunk_failures
-		_commit()
+		jobs.commit_chunk()
 		if total is None:
 			# the progress bar's total; counting costs another selection, which the usual day
 			# (everything due in one chunk) does without
@@ -94,7 +95,7 @@ def run_trigger(trigger_name: str, today: date | str | None = None) -> dict[str,
 	)
 	if failures:
 		_report_failures(trigger, failures)
-	_commit()
+	jobs.commit_chunk()
 	return {"fired": fired, "failed": len(failures)}
 
 
@@ -111,12 +112,6 @@ def preview(trigger, today: date | str | None = None, limit: int = 100) -> list[
 		)
 		row.assign_to = row.owner_user or trigger.assign_to
 	return rows
-
-
-def _commit():
-	# tests keep everything in their rolled-back transaction; real runs commit each chunk
-	if not frappe.flags.in_test:
-		frappe.db.commit()
 
 
 def _claim(trigger, today: date, run_id: str) -> tuple[list[dict], bool]:

@@ -19,6 +19,7 @@ from frappe.utils import get_datetime, get_url, now, now_datetime, strip_html_ta
 from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
+from crm_marketing_app import jobs
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity as rules
 from crm_marketing_app.engine import distribution as audience_rules
@@ -82,7 +83,7 @@ def distribute_activity(activity: str) -> dict:
 			reached, channel_skipped = channel.send(reached)
 			skipped.update(channel_skipped)
 			sent += len(reached)
-		frappe.db.commit()  # the chunk's artefacts and Sent responses together, or neither
+		jobs.commit_chunk()  # the chunk's artefacts and Sent responses together, or neither
 		channel.after_commit()
 		frappe.publish_progress(
 			min(100, number * CHUNK_SIZE * 100 // max(len(members), 1)),
@@ -104,7 +105,7 @@ def distribute_activity(activity: str) -> dict:
 			"distribution_log": frappe.as_json(log, indent=None),
 		},
 	)
-	frappe.db.commit()
+	jobs.commit_chunk()
 	frappe.publish_realtime(
 		"campaign_activity_distributed", {"activity": doc.name}, doctype="Campaign Activity", docname=doc.name
 	)
@@ -402,7 +403,7 @@ class Letter(Channel):
 			self.doc.name,
 			is_private=1,
 		)
-		frappe.db.commit()
+		jobs.commit_chunk()
 
 
 def render_letters(doc, response_names: list[str] | None = None) -> list[str]:

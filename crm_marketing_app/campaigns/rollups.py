@@ -1,11 +1,16 @@
-"""Campaign rollups from their sources, set-based.
+"""Campaign rollups: every figure a Campaign sums from other records, set-based.
 
-`attributed_revenue` and `orders_count` are sums over Campaign Attribution (one
-row per document and campaign), `leads_generated` counts the Leads naming the
-campaign plus the leads created from its responses, and `roi` is
-(revenue - actual cost) ÷ actual cost in percent (0 without cost).
-`planned_cost` / `actual_cost` come from the campaign's activities
-(crm_marketing_app.suppliers.costs).
+- `planned_cost` / `actual_cost`: sums over the campaign's counted activities
+  (not Cancelled, crm_marketing_app.activities);
+- `attributed_revenue` / `orders_count`: sums over Campaign Attribution (one row per
+  document and campaign);
+- `roi`: (revenue - actual cost) ÷ actual cost in percent, 0 without a positive cost
+  (`roi_term`, the SQL form of crm_marketing_app.engine.attribution.roi);
+- `leads_generated`: Leads naming the campaign plus the leads made from its responses.
+
+`update_campaign_rollups` is the one entry point and runs them in this order: ROI
+reads the actual cost the same call has just summed. Nothing here imports the
+modules that call it, so there is no import circle.
 """
 
 from collections.abc import Iterable
@@ -13,26 +18,64 @@ from decimal import Decimal
 
 import frappe
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count, IfNull, Round, Sum
+from frappe.query_builder.functions import Coalesce, Count, IfNull, Round, Sum
+
+from crm_marketing_app.activities import counted
+from crm_marketing_app.engine.attribution import ROI_PRECISION
+from crm_marketing_app.utils import update_from_groups
+
+COST_FIELDS = ("planned_cost", "actual_cost")
+RESULT_FIELDS = ("attributed_revenue", "roi", "leads_generated", "orders_count")
 
 
 def recompute_campaign_rollups(campaigns: Iterable[str] | None = None) -> None:
-	"""Repairs every rollup of the campaigns (all when None): costs first, then revenue and ROI."""
-	from crm_marketing_app.suppliers.costs import update_campaign_costs
-
-	campaigns = None if campaigns is None else list(campaigns)
-	update_campaign_costs(campaigns)
-	update_rollups(campaigns)
+	"""Every rollup of the campaigns (all when None): the daily repair and a saved Campaign."""
+	update_campaign_rollups(campaigns, costs=True, revenue=True, leads=True)
 
 
-def update_rollups(campaigns: Iterable[str] | None = None) -> None:
-	"""Every rollup but the costs of the campaigns (all when None)."""
-	_update(campaigns, revenue=True, leads=True)
+def update_campaign_costs(campaigns: Iterable[str] | None = None) -> None:
+	"""planned_cost / actual_cost alone (every campaign when None)."""
+	update_campaign_rollups(campaigns, costs=True, revenue=False, leads=False)
 
 
-def update_revenue_rollups(campaigns: Iterable[str]) -> None:
-	"""attributed_revenue, orders_count and roi recomputed: what a new actual cost changes."""
-	_update(campaigns, revenue=True, leads=False)
+def update_after_cost_change(campaigns: Iterable[str]) -> None:
+	"""An activity or a linked invoice changed: costs, then the revenue rollups and ROI."""
+	update_campaign_rollups(campaigns, costs=True, revenue=True, leads=False)
+
+
+def update_lead_rollups(campaigns: Iterable[str]) -> None:
+	"""A Lead or a Campaign Response changed: leads_generated."""
+	update_campaign_rollups(campaigns, costs=False, revenue=False, leads=True)
+
+
+def update_campaign_rollups(
+	campaigns: Iterable[str] | None, *, costs: bool, revenue: bool, leads: bool
+) -> None:
+	"""The chosen rollups of `campaigns` (every campaign when None; an empty list does nothing),
+	in their fixed order: costs, then revenue with orders and ROI, then leads."""
+	names = None if campaigns is None else sorted({name for name in campaigns if name})
+	if names == []:
+		return
+	if costs:
+		_update_costs(names)
+	if revenue or leads:
+		_update_results(names, revenue, leads)
+
+
+def on_campaign_update(doc) -> None:
+	"""A Campaign form saved with stale read-only rollups gets the true ones back."""
+	recompute_campaign_rollups([doc.name])
+	doc.update(frappe.db.get_value("Campaign", doc.name, COST_FIELDS + RESULT_FIELDS, as_dict=True))
+
+
+def campaigns_named(doc, field: str, before=None) -> set:
+	"""The campaign `doc` names in `field` now, and the one it named before this save."""
+	return {doc.get(field), before and before.get(field)}
+
+
+def roi_term(revenue, cost):
+	"""ROI in SQL, the same rule as crm_marketing_app.engine.attribution.roi."""
+	return Case().when(cost > 0, Round((revenue - cost) * 100 / cost, ROI_PRECISION)).else_(0)
 
 
 def shift_revenue_rollups(shares: Iterable[tuple[str, Decimal]], sign: int) -> None:
@@ -52,12 +95,7 @@ def shift_revenue_rollups(shares: Iterable[tuple[str, Decimal]], sign: int) -> N
 	(
 		frappe.qb.update(c)
 		# roi first, from the new revenue spelled out: the same under MariaDB's left-to-right SET
-		.set(
-			c.roi,
-			Case()
-			.when(c.actual_cost > 0, Round((revenue - c.actual_cost) * 100 / c.actual_cost, 2))
-			.else_(0),
-		)
+		.set(c.roi, roi_term(revenue, c.actual_cost))
 		.set(c.attributed_revenue, revenue)
 		.set(c.orders_count, c.orders_count + sign)
 		.where(c.name.isin([campaign for campaign, _amount in shares]))
@@ -65,12 +103,32 @@ def shift_revenue_rollups(shares: Iterable[tuple[str, Decimal]], sign: int) -> N
 	)
 
 
-def update_lead_rollups(campaigns: Iterable[str]) -> None:
-	"""leads_generated: what a Lead or a Campaign Response changes."""
-	_update(campaigns, revenue=False, leads=True)
+def _update_costs(campaigns: list[str] | None) -> None:
+	campaign = frappe.qb.DocType("Campaign")
+	activity = frappe.qb.DocType("Campaign Activity")
+	sums = (
+		frappe.qb.from_(activity)
+		.select(
+			activity.campaign,
+			Sum(activity.planned_cost).as_("planned_sum"),
+			Sum(activity.actual_cost).as_("actual_sum"),
+		)
+		.where(counted(activity))
+		.groupby(activity.campaign)
+	)
+	update_from_groups(
+		campaign,
+		sums,
+		activity.campaign,
+		campaigns,
+		lambda groups: {
+			"planned_cost": Coalesce(groups.planned_sum, 0),
+			"actual_cost": Coalesce(groups.actual_sum, 0),
+		},
+	)
 
 
-def _update(campaigns, revenue: bool, leads: bool) -> None:
+def _update_results(campaigns: list[str] | None, revenue: bool, leads: bool) -> None:
 	c = frappe.qb.DocType("Campaign")
 	query = frappe.qb.update(c)
 	if revenue:
@@ -78,19 +136,11 @@ def _update(campaigns, revenue: bool, leads: bool) -> None:
 		query = (
 			query.set(c.attributed_revenue, attributed)
 			.set(c.orders_count, orders_of(c.name))
-			.set(
-				c.roi,
-				Case()
-				.when(c.actual_cost > 0, Round((attributed - c.actual_cost) * 100 / c.actual_cost, 2))
-				.else_(0),
-			)
+			.set(c.roi, roi_term(attributed, c.actual_cost))
 		)
 	if leads:
 		query = query.set(c.leads_generated, leads_of(c.name))
 	if campaigns is not None:
-		campaigns = list({name for name in campaigns if name})
-		if not campaigns:
-			return
 		query = query.where(c.name.isin(campaigns))
 	query.run()
 

@@ -15,6 +15,7 @@ from frappe.query_builder.functions import Concat, Count, Function
 from frappe.query_builder.terms import NamedParameterWrapper, SubQuery, ValueWrapper
 from frappe.utils import now_datetime
 
+from crm_marketing_app import jobs
 from crm_marketing_app.target_lists import query as q
 
 MEMBER = "Target List Member"
@@ -294,8 +295,8 @@ def on_email_unsubscribe(doc, method=None) -> None:
 
 
 def refresh_dynamic_lists(target_list: str | None = None) -> dict[str, int]:
-	"""Refreshes one list, or every Dynamic list, each in its own transaction (committed
-	outside tests): a list that fails is logged and keeps its old members, the others go on.
+	"""Refreshes one list, or every Dynamic list, each in its own transaction
+	(crm_marketing_app.jobs.commit_chunk): a list that fails is logged and keeps its old members, the others go on.
 	Safe to re-run. Returns the active member count per list refreshed."""
 	names = (
 		[target_list]
@@ -315,6 +316,5 @@ def refresh_dynamic_lists(target_list: str | None = None) -> dict[str, int]:
 				reference_name=name,
 			)
 			continue
-		if not frappe.flags.in_test:
-			frappe.db.commit()
+		jobs.commit_chunk()
 	return counts

@@ -1,14 +1,27 @@
 """Records for the campaign-execution tests, and their removal.
 
-Distribution commits per chunk, so whatever a test built before distributing is
-committed too: `Scenario.cleanup()` deletes everything it made (and what the
+A distribution run as a worker (`as_worker`) commits per chunk, so whatever a test built
+before distributing is committed too: `Scenario.cleanup()` deletes everything it made (and what the
 job made for it) and commits.
 """
+
+from contextlib import contextmanager
 
 import frappe
 from frappe.utils import random_string
 
 from tests.integration.helpers import default_company, make_campaign, make_user
+
+
+@contextmanager
+def as_worker():
+	"""Runs the block as a background worker runs a job: without the test flag, so that
+	crm_marketing_app.jobs.commit_chunk commits each chunk (what crash and race tests rely on)."""
+	frappe.flags.in_test = False
+	try:
+		yield
+	finally:
+		frappe.flags.in_test = True
 
 
 class Scenario:

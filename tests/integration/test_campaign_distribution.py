@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from crm_marketing_app.campaign_execution import distribution
 from crm_marketing_app.campaign_execution.tracking import track
-from tests.integration.campaign_execution_fixtures import Scenario
+from tests.integration.campaign_execution_fixtures import Scenario, as_worker
 
 
 @pytest.fixture
@@ -344,7 +344,7 @@ def test_a_job_killed_half_way_then_rerun_ends_with_exact_counts(world):
 		patch.object(distribution, "CHUNK_SIZE", 3),
 		patch.object(distribution.PhoneCall, "create_artefacts", dies_in_second_chunk),
 	):
-		with pytest.raises(SystemExit):
+		with pytest.raises(SystemExit), as_worker():
 			distribution.distribute_activity(activity.name)
 	frappe.db.rollback()  # what the database does with the dead worker's open transaction
 
@@ -451,7 +451,7 @@ def test_two_runs_at_the_same_time_still_reach_everybody_once(world):
 		finally:
 			frappe.destroy()
 
-	with patch.object(distribution, "CHUNK_SIZE", 2):
+	with patch.object(distribution, "CHUNK_SIZE", 2), as_worker():
 		thread = threading.Thread(target=other_run)
 		thread.start()
 		distribution.distribute_activity(activity.name)

@@ -3,6 +3,8 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_marketing_app.campaign_execution import registration, responses
+from crm_marketing_app.campaigns.rollups import campaigns_named, update_lead_rollups
+from crm_marketing_app.scoring.incremental import rescore_respondents
 
 
 class CampaignResponse(Document):
@@ -10,6 +12,15 @@ class CampaignResponse(Document):
 		if frappe.flags.in_web_form and self.is_new():
 			registration.prepare(self)
 		self.fill_from_activity()
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		rescore_respondents(self, before)
+		update_lead_rollups(campaigns_named(self, "campaign", before))
+
+	def after_delete(self):
+		rescore_respondents(self)
+		update_lead_rollups(campaigns_named(self, "campaign"))
 
 	def fill_from_activity(self):
 		if not self.campaign_activity:

@@ -2,6 +2,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_marketing_app.engine import attribution
+from crm_marketing_app.scoring.bulk import on_settings_change
+from crm_marketing_app.utils import engine_errors
+
 
 class CRMMarketingSettings(Document):
 	def validate(self):
@@ -11,5 +15,8 @@ class CRMMarketingSettings(Document):
 					self.warm_threshold, self.hot_threshold
 				)
 			)
-		if self.attribution_window_days <= 0:
-			frappe.throw(_("Attribution Window (Days) must be at least 1"))
+		with engine_errors():
+			attribution.check_window(self.attribution_window_days)
+
+	def on_change(self):
+		on_settings_change(self)

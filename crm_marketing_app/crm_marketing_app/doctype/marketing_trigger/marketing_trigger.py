@@ -6,6 +6,7 @@ from frappe.utils.jinja import get_jenv
 from frappe.utils.nestedset import get_ancestors_of
 from jinja2 import TemplateSyntaxError
 
+from crm_marketing_app import jobs
 from crm_marketing_app.automation import runner
 from crm_marketing_app.engine.triggers import check_action, check_item_group, check_trigger, unused_fields
 from crm_marketing_app.utils import engine_errors
@@ -64,20 +65,12 @@ class MarketingTrigger(Document):
 			)
 
 	@frappe.whitelist()
-	def run_now(self) -> dict | None:
-		"""Fires what is due today; in the background, except in tests."""
+	def run_now(self) -> None:
+		"""Fires what is due today, in a background job."""
 		self.check_permission("write")
 		if not self.enabled:
 			frappe.throw(_("Marketing Trigger {0} is disabled").format(self.name))
-		if frappe.flags.in_test:
-			return runner.run_trigger(self.name)
-		frappe.enqueue(
-			"crm_marketing_app.automation.runner.run_trigger",
-			queue="long",
-			trigger_name=self.name,
-			job_id=f"marketing_trigger::{self.name}",
-			deduplicate=True,
-		)
+		jobs.enqueue_for("crm_marketing_app.automation.runner.run_trigger", self.name, trigger_name=self.name)
 		frappe.msgprint(_("Marketing Trigger {0} is running in the background").format(self.name), alert=True)
 
 	@frappe.whitelist()

@@ -13,7 +13,7 @@ from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 
-from crm_marketing_app.engine.attribution import per_unit, roi
+from crm_marketing_app.engine.attribution import budget_used, per_unit, roi
 from crm_marketing_app.funnels import COMPLETED, stage_counts
 from crm_marketing_app.utils import report_column
 
@@ -39,7 +39,7 @@ def execute(filters=None):
 				"budget": c.budget,
 				"planned_cost": c.planned_cost,
 				"actual_cost": c.actual_cost,
-				"budget_used": round(100.0 * c.actual_cost / c.budget, 2) if c.budget else None,
+				"budget_used": budget_used(c.actual_cost, c.budget),
 				"leads": leads,
 				"opportunities": opportunities[c.name]["Opportunity"],
 				"orders": got.get("orders", 0),

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, NullIf
 from frappe.utils import add_days, getdate, today
 
+from crm_marketing_app.activities import counted
 from crm_marketing_app.engine import suppliers as load_rules
 from crm_marketing_app.utils import engine_errors
 
@@ -48,7 +49,7 @@ def activities(start, end, responsible: str | None) -> list[tuple]:
 		frappe.qb.from_(activity)
 		.select(Coalesce(activity.responsible, ""), activity.scheduled_date, activity.end_date)
 		.where(
-			(activity.status != "Cancelled")
+			counted(activity)
 			& (activity.scheduled_date <= end)
 			& (Coalesce(activity.end_date, activity.scheduled_date) >= start)
 		)
@@ -74,7 +75,7 @@ def open_milestones(start, end, responsible: str | None) -> list[tuple]:
 		.where(
 			(milestone.parenttype == "Campaign Activity")
 			& (milestone.completed == 0)
-			& (activity.status != "Cancelled")
+			& counted(activity)
 			& milestone.due_date[start:end]
 		)
 		.groupby(owner, milestone.due_date)

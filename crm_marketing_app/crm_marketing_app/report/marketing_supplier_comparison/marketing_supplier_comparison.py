@@ -6,6 +6,7 @@ from frappe.query_builder.functions import Avg, Count
 from frappe.utils import flt
 from pypika.terms import ExistsCriterion
 
+from crm_marketing_app.activities import counted
 from crm_marketing_app.engine import campaign as campaign_rules
 from crm_marketing_app.engine import suppliers as rating
 from crm_marketing_app.utils import engine_errors
@@ -59,7 +60,7 @@ def fetch_suppliers(service_type: str | None, include_blocked: bool):
 			Avg(activity.actual_cost).as_("typical_cost"),
 			Count(activity.name).as_("costed"),
 		)
-		.where((activity.status != "Cancelled") & (activity.actual_cost > 0))
+		.where(counted(activity) & (activity.actual_cost > 0))
 		.groupby(activity.marketing_supplier)
 	).as_("costs")
 	query = (

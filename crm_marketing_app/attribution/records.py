@@ -17,33 +17,17 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.model.meta import get_field_precision
 from frappe.query_builder.functions import IfNull
-from frappe.utils import getdate, now
+from frappe.utils import getdate
 from pypika.terms import Tuple, ValueWrapper
 
+from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.campaigns.rollups import shift_revenue_rollups
-from crm_marketing_app.engine import attribution as engine
+from crm_marketing_app.engine.attribution import campaign_weights, check_window, exact_split
 from crm_marketing_app.engine.errors import EngineError
 from crm_marketing_app.utils import get_settings
 
 # Responses that show no interest are no touch.
 NOT_TOUCHES = ("Declined", "Unsubscribed")
-FIELDS = (
-	"name",
-	"creation",
-	"modified",
-	"owner",
-	"modified_by",
-	"docstatus",
-	"campaign",
-	"reference_doctype",
-	"reference_name",
-	"customer",
-	"company",
-	"posting_date",
-	"model",
-	"weight",
-	"amount",
-)
 
 
 def attribute_revenue(doc: Document) -> None:
@@ -51,29 +35,22 @@ def attribute_revenue(doc: Document) -> None:
 	shares, model = attribute(doc)
 	if not shares:
 		return
-	amounts = dict(engine.exact_split(doc.base_net_total, shares, amount_precision(doc)))
-	stamp, user = now(), frappe.session.user
-	frappe.db.bulk_insert(
+	amounts = dict(exact_split(doc.base_net_total, shares, amount_precision(doc)))
+	date = document_date(doc)
+	insert_rows(
 		"Campaign Attribution",
-		FIELDS,
 		[
-			(
-				frappe.generate_hash(length=10),
-				stamp,
-				stamp,
-				user,
-				user,
-				0,
-				campaign,
-				doc.doctype,
-				doc.name,
-				doc.customer,
-				doc.company,
-				document_date(doc),
-				model,
-				weight,
-				amounts[campaign],
-			)
+			{
+				"campaign": campaign,
+				"reference_doctype": doc.doctype,
+				"reference_name": doc.name,
+				"customer": doc.customer,
+				"company": doc.company,
+				"posting_date": date,
+				"model": model,
+				"weight": weight,
+				"amount": amounts[campaign],
+			}
 			for campaign, weight in shares
 		],
 	)
@@ -107,11 +84,9 @@ def attribute(doc: Document) -> tuple[list, str | None]:
 	settings = get_settings()
 	converted_on = datetime.combine(getdate(document_date(doc)), time.max)
 	try:
-		engine.check_window(settings.attribution_window_days)
+		check_window(settings.attribution_window_days)
 		touches = customer_touches(doc.customer, converted_on, settings.attribution_window_days)
-		return engine.campaign_weights(
-			settings.attribution_model, touches, converted_on
-		), settings.attribution_model
+		return campaign_weights(settings.attribution_model, touches, converted_on), settings.attribution_model
 	except EngineError as e:
 		# A broken setting must not block the sale: say why nothing was attributed.
 		doc.add_comment("Comment", _("Revenue not attributed: {0}").format(_(e.template).format(*e.params)))

@@ -7,7 +7,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
 
 from crm_marketing_app.activities import counted
-from crm_marketing_app.engine import suppliers as rating
+from crm_marketing_app.engine.suppliers import weighted_score
 from crm_marketing_app.utils import engine_errors, update_from_groups
 
 SUPPLIER = "Marketing Supplier"
@@ -86,7 +86,7 @@ def update_weighted_scores(criterion: str) -> None:
 	for parent, score, criterion_weight in rows:
 		pairs[parent].append((score, criterion_weight))
 	with engine_errors():
-		scores = {parent: rating.weighted_score(evaluations) for parent, evaluations in pairs.items()}
+		scores = {parent: weighted_score(evaluations) for parent, evaluations in pairs.items()}
 	supplier = frappe.qb.DocType(SUPPLIER)
 	names = sorted(scores)
 	for start in range(0, len(names), CHUNK):

@@ -12,8 +12,10 @@ import frappe
 import pytest
 from pypdf import PdfReader
 
+from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.campaign_execution import distribution
 from crm_marketing_app.campaign_execution.tracking import track
+from crm_marketing_app.target_lists.members import member_row_name
 from tests.integration.campaign_execution_fixtures import Scenario, as_worker
 
 
@@ -403,20 +405,19 @@ def test_contact_members_get_their_calls_through_the_responsible(world):
 		{"doctype": "Target List", "list_name": name, "member_doctype": "Contact", "list_type": "Static"}
 	).insert()
 	world.lists.append(name)
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Target List Member",
-		["name", "target_list", "member_doctype", "member", "member_name", "phone", "status"],
 		[
-			(
-				frappe.generate_hash(length=12),
-				name,
-				"Contact",
-				contact.name,
-				contact.full_name,
-				"+380671234567",
-				"Active",
-			)
+			{
+				"target_list": name,
+				"member_doctype": "Contact",
+				"member": contact.name,
+				"member_name": contact.full_name,
+				"phone": "+380671234567",
+				"status": "Active",
+			}
 		],
+		name=lambda row: member_row_name(name, contact.name),
 	)
 	activity = world.activity(world.campaign(), "Phone Call", [name], responsible=responsible)
 	activity.distribute()

@@ -1,7 +1,7 @@
 from frappe import _
 from frappe.model.document import Document
 
-from crm_marketing_app.engine import suppliers as rating
+from crm_marketing_app.engine.suppliers import check_weight
 from crm_marketing_app.suppliers.rollups import update_weighted_scores
 from crm_marketing_app.utils import engine_errors
 
@@ -9,7 +9,7 @@ from crm_marketing_app.utils import engine_errors
 class MarketingEvaluationCriterion(Document):
 	def validate(self):
 		with engine_errors(_("Invalid Criterion")):
-			rating.check_weight(self.weight)
+			check_weight(self.weight)
 
 	def on_update(self):
 		if self.has_value_changed("weight"):

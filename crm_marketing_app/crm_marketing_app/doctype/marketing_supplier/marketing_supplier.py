@@ -3,7 +3,7 @@ from frappe import _
 from frappe.contacts.address_and_contact import delete_contact_and_address, load_address_and_contact
 from frappe.model.document import Document
 
-from crm_marketing_app.engine import suppliers as rating
+from crm_marketing_app.engine.suppliers import check_score, weighted_score
 from crm_marketing_app.suppliers.rollups import criterion_weights, update_supplier_rollups
 from crm_marketing_app.utils import engine_errors
 
@@ -18,8 +18,8 @@ class MarketingSupplier(Document):
 		weights = criterion_weights([row.criterion for row in self.evaluations])
 		with engine_errors(_("Invalid Evaluation")):
 			for row in self.evaluations:
-				rating.check_score(row.score, row.criterion)
-			self.weighted_score = rating.weighted_score(
+				check_score(row.score, row.criterion)
+			self.weighted_score = weighted_score(
 				(row.score, weights.get(row.criterion, 0)) for row in self.evaluations
 			)
 

@@ -1,4 +1,4 @@
-"""Turns a compiled condition tree (target_lists.target_lists) into one frappe.qb SELECT.
+"""Turns a compiled condition tree (engine/target_lists.py) into one frappe.qb SELECT.
 
 The SELECT yields the rows of Target List Member to insert for a list:
 member, member_name, email, phone, status. Sales history comes from

@@ -462,3 +462,12 @@ def test_two_runs_at_the_same_time_still_reach_everybody_once(world):
 		frappe.get_all("ToDo", {"reference_name": ("in", leads)}, pluck="reference_name")
 	) == sorted(leads)
 	assert sorted(sent(activity.name)) == sorted(leads)
+
+
+def test_the_job_knows_exactly_the_channels_the_form_offers():
+	from crm_marketing_app.engine.activity import DISTRIBUTABLE_CHANNELS
+
+	assert set(distribution.CHANNELS) == set(DISTRIBUTABLE_CHANNELS)
+	doc = frappe.new_doc("Campaign Activity")
+	doc.run_method("onload")
+	assert doc.get_onload().distributable_channels == DISTRIBUTABLE_CHANNELS

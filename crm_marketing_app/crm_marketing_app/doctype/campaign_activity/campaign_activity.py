@@ -12,6 +12,56 @@ from crm_marketing_app.utils import engine_errors
 
 
 class CampaignActivity(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_marketing_app.crm_marketing_app.doctype.campaign_activity_milestone.campaign_activity_milestone import (
+			CampaignActivityMilestone,
+		)
+		from crm_marketing_app.crm_marketing_app.doctype.campaign_activity_purchase_invoice.campaign_activity_purchase_invoice import (
+			CampaignActivityPurchaseInvoice,
+		)
+		from crm_marketing_app.crm_marketing_app.doctype.campaign_activity_target_list.campaign_activity_target_list import (
+			CampaignActivityTargetList,
+		)
+
+		actual_cost: DF.Currency
+		campaign: DF.Link
+		channel: DF.Literal[
+			"Email",
+			"Phone Call",
+			"Meeting",
+			"Letter",
+			"SMS",
+			"Social",
+			"Webinar",
+			"Exhibition",
+			"Advertising",
+			"Other",
+		]
+		description: DF.TextEditor | None
+		distributed_count: DF.Int
+		distribution_log: DF.JSON | None
+		email_template: DF.Link | None
+		end_date: DF.Date | None
+		landing_page: DF.Data | None
+		last_distributed_on: DF.Datetime | None
+		marketing_supplier: DF.Link | None
+		milestones: DF.Table[CampaignActivityMilestone]
+		planned_cost: DF.Currency
+		purchase_invoices: DF.Table[CampaignActivityPurchaseInvoice]
+		responsible: DF.Link | None
+		scheduled_date: DF.Date
+		status: DF.Literal["Planned", "In Progress", "Distributed", "Completed", "Cancelled"]
+		subject: DF.Data
+		target_lists: DF.Table[CampaignActivityTargetList]
+
+	# end: auto-generated types
 	def onload(self):
 		# the form offers Distribute for exactly the channels the job knows
 		self.set_onload("distributable_channels", activity.DISTRIBUTABLE_CHANNELS)

@@ -8,6 +8,44 @@ from crm_marketing_app.scoring.incremental import rescore_respondents
 
 
 class CampaignResponse(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		campaign: DF.Link | None
+		campaign_activity: DF.Link | None
+		channel: DF.Data | None
+		email: DF.Data | None
+		full_name: DF.Data | None
+		lead: DF.Link | None
+		notes: DF.SmallText | None
+		opportunity: DF.Link | None
+		organization: DF.Data | None
+		phone: DF.Data | None
+		promo_code: DF.Data | None
+		respondent: DF.DynamicLink
+		respondent_doctype: DF.Link
+		response_date: DF.Datetime
+		response_type: DF.Literal[
+			"Sent",
+			"Opened",
+			"Clicked",
+			"Website Visit",
+			"Downloaded",
+			"Registered",
+			"Attended",
+			"Replied",
+			"Declined",
+			"Requested Info",
+			"Purchased",
+			"Unsubscribed",
+		]
+
+	# end: auto-generated types
 	def validate(self):
 		if frappe.flags.in_web_form and self.is_new():
 			registration.prepare(self)

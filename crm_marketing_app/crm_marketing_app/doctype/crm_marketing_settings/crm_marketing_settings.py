@@ -8,6 +8,21 @@ from crm_marketing_app.utils import engine_errors
 
 
 class CRMMarketingSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		attribution_model: DF.Literal["First Touch", "Last Touch", "Linear", "Position Based", "Time Decay"]
+		attribution_window_days: DF.Int
+		default_sender: DF.Link | None
+		hot_threshold: DF.Int
+		warm_threshold: DF.Int
+
+	# end: auto-generated types
 	def validate(self):
 		if self.warm_threshold >= self.hot_threshold:
 			frappe.throw(

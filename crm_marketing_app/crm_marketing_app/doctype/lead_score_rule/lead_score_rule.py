@@ -8,6 +8,43 @@ SCORING_FIELDS = ("enabled", "applies_to", *lead_score_rules.RULE_FIELDS[1:])
 
 
 class LeadScoreRule(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		applies_to: DF.Literal["Lead", "Contact"]
+		enabled: DF.Check
+		field: DF.Literal[None]
+		max_points: DF.Int
+		operator: DF.Literal[
+			"=", "!=", ">", ">=", "<", "<=", "in", "not in", "like", "not like", "is set", "is not set"
+		]
+		per_occurrence: DF.Check
+		points: DF.Int
+		response_type: DF.Literal[
+			"Sent",
+			"Opened",
+			"Clicked",
+			"Website Visit",
+			"Downloaded",
+			"Registered",
+			"Attended",
+			"Replied",
+			"Declined",
+			"Requested Info",
+			"Purchased",
+			"Unsubscribed",
+		]
+		rule_name: DF.Data
+		rule_type: DF.Literal["Attribute", "Activity"]
+		value: DF.Data | None
+		within_days: DF.Int
+
+	# end: auto-generated types
 	def validate(self):
 		self.clear_fields_of_other_type()
 		lead_score_rules.validate(self)

@@ -7,6 +7,19 @@ from crm_marketing_app.utils import engine_errors
 
 
 class MarketingEvaluationCriterion(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		criterion_name: DF.Data
+		description: DF.SmallText | None
+		weight: DF.Float
+
+	# end: auto-generated types
 	def validate(self):
 		with engine_errors(_("Invalid Criterion")):
 			check_weight(self.weight)

@@ -11,6 +11,33 @@ ROLLUPS = ["engagement_count", "total_spend", "last_engaged_on"]
 
 
 class MarketingSupplier(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_marketing_app.crm_marketing_app.doctype.marketing_supplier_evaluation.marketing_supplier_evaluation import (
+			MarketingSupplierEvaluation,
+		)
+		from crm_marketing_app.crm_marketing_app.doctype.marketing_supplier_service_type.marketing_supplier_service_type import (
+			MarketingSupplierServiceType,
+		)
+
+		engagement_count: DF.Int
+		evaluations: DF.Table[MarketingSupplierEvaluation]
+		last_engaged_on: DF.Date | None
+		service_types: DF.TableMultiSelect[MarketingSupplierServiceType]
+		status: DF.Literal["Active", "On Hold", "Blocked"]
+		supplier: DF.Link | None
+		supplier_name: DF.Data
+		total_spend: DF.Currency
+		website: DF.Data | None
+		weighted_score: DF.Float
+
+	# end: auto-generated types
 	def onload(self):
 		load_address_and_contact(self)
 

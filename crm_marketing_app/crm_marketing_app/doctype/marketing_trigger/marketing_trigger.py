@@ -13,6 +13,49 @@ from crm_marketing_app.utils import engine_errors
 
 
 class MarketingTrigger(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		action: DF.Literal["Create ToDo", "Add To Target List", "Send Email", "Create Opportunity"]
+		assign_to: DF.Link | None
+		catch_up_days: DF.Int
+		customer_group: DF.Link | None
+		description: DF.Code | None
+		email_template: DF.Link | None
+		enabled: DF.Check
+		event: DF.Literal["After Order", "No Order Since", "Lead Idle", "Score Reached", "Response Received"]
+		item: DF.Link | None
+		item_group: DF.Link | None
+		last_run_failed: DF.Int
+		last_run_fired: DF.Int
+		last_run_on: DF.Datetime | None
+		offset_days: DF.Int
+		offset_months: DF.Int
+		response_type: DF.Literal[
+			"",
+			"Sent",
+			"Opened",
+			"Clicked",
+			"Website Visit",
+			"Downloaded",
+			"Registered",
+			"Attended",
+			"Replied",
+			"Declined",
+			"Requested Info",
+			"Purchased",
+			"Unsubscribed",
+		]
+		target_list: DF.Link | None
+		threshold: DF.Float
+		trigger_name: DF.Data
+
+	# end: auto-generated types
 	def before_validate(self):
 		for fieldname in unused_fields(self.event, self.action):
 			self.set(fieldname, None)

@@ -8,6 +8,29 @@ from crm_marketing_app.target_lists.query import compile_for
 
 
 class TargetList(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_marketing_app.crm_marketing_app.doctype.target_list_condition.target_list_condition import (
+			TargetListCondition,
+		)
+
+		channel: DF.Literal["", "Email", "Postal Mail", "Phone", "SMS", "Meeting", "Social"]
+		conditions: DF.Table[TargetListCondition]
+		description: DF.SmallText | None
+		exclude_unsubscribed: DF.Check
+		last_refreshed_on: DF.Datetime | None
+		list_name: DF.Data
+		list_type: DF.Literal["Static", "Dynamic"]
+		member_count: DF.Int
+		member_doctype: DF.Literal["Lead", "Contact", "Customer", "Prospect"]
+
+	# end: auto-generated types
 	def validate(self):
 		if self.list_type == "Dynamic":
 			if not self.conditions:

@@ -33,7 +33,9 @@ SITES_PATH = os.path.join(BENCH, "sites")
 def connect():
 	"""Connects this process to the site, prepared for tests; returns the `frappe` module."""
 	if not os.path.isfile(os.path.join(SITES_PATH, SITE, "site_config.json")):
-		pytest.fail(f"No bench site {SITE!r} under {SITES_PATH}: the tests need a real site (set CRM_BENCH / CRM_SITE)")
+		pytest.fail(
+			f"No bench site {SITE!r} under {SITES_PATH}: the tests need a real site (set CRM_BENCH / CRM_SITE)"
+		)
 	try:
 		import frappe
 	except ImportError:

@@ -12,26 +12,20 @@ from datetime import timedelta
 import frappe
 from frappe import _
 from frappe.core.doctype.sms_settings import sms_settings
-from frappe.model.naming import getseries
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max
 from frappe.utils import cint, get_datetime, now, now_datetime, strip_html_tags
 from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
+from crm_marketing_app import jobs
+from crm_marketing_app.bulk import insert_rows, series_name
 from crm_marketing_app.campaign_execution.tracking import tracking_url
-from crm_marketing_app.engine import activity as rules
-from crm_marketing_app.engine import distribution as audience_rules
-from crm_marketing_app.engine import messaging as messaging_rules
+from crm_marketing_app.engine import activity
+from crm_marketing_app.engine.distribution import chunks, split, summary
+from crm_marketing_app.engine.messaging import PRESSURE_CHANNELS, send_times
 from crm_marketing_app.messaging import eligibility, links
-from crm_marketing_app.messaging.outbox import (
-	EmailOutbox,
-	Mail,
-	after_quiet_hours,
-	as_time,
-	insert_rows,
-	outgoing_account,
-)
+from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_hours, as_time, outgoing_account
 from crm_marketing_app.messaging.templates import EmailTemplateRenderer
 from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings, site_url
@@ -67,7 +61,7 @@ MEMBER_FIELDS = {
 
 def check_distributable(doc) -> None:
 	with engine_errors(_("Cannot distribute")):
-		rules.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
+		activity.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
 	if doc.channel == "Email":
 		outgoing_account()
 
@@ -80,24 +74,22 @@ def distribute_activity(activity: str) -> dict:
 	channel = CHANNELS[doc.channel](doc)
 	title = _("Distributing {0}").format(doc.subject)
 	sent, skipped = 0, Counter()
-	for number, chunk in enumerate(audience_rules.chunks(members, CHUNK_SIZE), start=1):
+	for number, chunk in enumerate(chunks(members, CHUNK_SIZE), start=1):
 		# The activity's row lock serialises concurrent runs chunk by chunk, and who is done
 		# is read under it, so two runs at once still reach nobody twice.
 		frappe.db.get_value("Campaign Activity", doc.name, "name", for_update=True)
 		done = sent_respondents(doc.name, chunk)
-		counted = doc.channel in messaging_rules.PRESSURE_CHANNELS
+		counted = doc.channel in PRESSURE_CHANNELS
 		eligibility.annotate(
 			chunk, doc.channel, "Campaign Activity", doc.name, doc.requires_consent, count_pressure=counted
 		)
-		reached, chunk_skipped = audience_rules.split(
-			chunk, doc.channel, done, eligibility.weekly_cap() if counted else 0
-		)
+		reached, chunk_skipped = split(chunk, doc.channel, done, eligibility.weekly_cap() if counted else 0)
 		skipped.update(chunk_skipped)
 		if reached:
 			reached, channel_skipped = channel.send(reached)
 			skipped.update(channel_skipped)
 			sent += len(reached)
-		frappe.db.commit()  # the chunk's artefacts and Sent responses together, or neither
+		jobs.commit_chunk()  # the chunk's artefacts and Sent responses together, or neither
 		channel.after_commit()
 		frappe.publish_progress(
 			min(100, number * CHUNK_SIZE * 100 // max(len(members), 1)),
@@ -106,7 +98,7 @@ def distribute_activity(activity: str) -> dict:
 			docname=doc.name,
 		)
 	channel.finish()
-	log = audience_rules.summary(sent, skipped, len(members))
+	log = summary(sent, skipped, len(members))
 	frappe.db.set_value(
 		"Campaign Activity",
 		doc.name,
@@ -119,7 +111,7 @@ def distribute_activity(activity: str) -> dict:
 			"distribution_log": frappe.as_json(log, indent=None),
 		},
 	)
-	frappe.db.commit()
+	jobs.commit_chunk()
 	frappe.publish_realtime(
 		"campaign_activity_distributed", {"activity": doc.name}, doctype="Campaign Activity", docname=doc.name
 	)
@@ -291,41 +283,34 @@ class Meeting(Channel):
 		ends_on = get_datetime(self.doc.end_date or self.doc.scheduled_date)
 		events, participants = [], []
 		for member in members:
-			event = "EV" + getseries("EV", 5)  # Event's own naming series, "EV.#####"
 			owner = self.owner_of(member, details)
-			subject = f"{self.doc.subject}: {member.get('member_name') or member['member']}"
 			events.append(
-				(
-					event,
-					self.now,
-					self.now,
-					self.user,
-					owner,
-					subject,
-					"Meeting",
-					"Private",
-					starts_on,
-					ends_on,
-					1,
-					"Open",
-				)
+				{
+					"owner": owner,
+					"subject": f"{self.doc.subject}: {member.get('member_name') or member['member']}",
+					"event_category": "Meeting",
+					"event_type": "Private",
+					"starts_on": starts_on,
+					"ends_on": ends_on,
+					"all_day": 1,
+					"status": "Open",
+				}
 			)
 			participants.append(
-				(frappe.generate_hash(length=10), self.now, self.now, self.user, owner, event, "Event",
-				 "event_participants", 1, member["member_doctype"], member["member"])
-			)  # fmt: skip
-		frappe.db.bulk_insert(
-			"Event",
-			["name", "creation", "modified", "modified_by", "owner", "subject", "event_category", "event_type",
-			 "starts_on", "ends_on", "all_day", "status"],
-			events,
-		)  # fmt: skip
-		frappe.db.bulk_insert(
-			"Event Participants",
-			["name", "creation", "modified", "modified_by", "owner", "parent", "parenttype", "parentfield", "idx",
-			 "reference_doctype", "reference_docname"],
-			participants,
-		)  # fmt: skip
+				{
+					"owner": owner,
+					"parenttype": "Event",
+					"parentfield": "event_participants",
+					"idx": 1,
+					"reference_doctype": member["member_doctype"],
+					"reference_docname": member["member"],
+				}
+			)
+		# Event's own naming series, "EV.#####"
+		names = insert_rows("Event", events, name=series_name("EV"), timestamp=self.now)
+		for event, participant in zip(names, participants, strict=True):
+			participant["parent"] = event
+		insert_rows("Event Participants", participants, timestamp=self.now)
 
 
 class Email(Channel):
@@ -392,7 +377,7 @@ class Email(Channel):
 		settings, now = get_settings(), now_datetime()
 		rate = cint(self.doc.send_rate)
 		start = self.next_send or (pending_until(self.doc.name) if rate else None) or now
-		times = messaging_rules.send_times(
+		times = send_times(
 			max(start, now),
 			count,
 			rate,
@@ -481,7 +466,7 @@ class Letter(Channel):
 			self.doc.name,
 			is_private=1,
 		)
-		frappe.db.commit()
+		jobs.commit_chunk()
 
 
 def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
@@ -505,7 +490,7 @@ def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
 		return []
 	channel = Letter(doc)
 	letters = []
-	for batch in audience_rules.chunks(responses, CHUNK_SIZE):
+	for batch in chunks(responses, CHUNK_SIZE):
 		details = member_details(batch)
 		letters.extend(channel.render_body(channel.context(member, details)) for member in batch)
 	return letters
@@ -549,20 +534,28 @@ def insert_sent_responses(doc, members: list[dict], timestamp: str) -> None:
 def insert_responses(
 	doc, members: list[dict], timestamp: str, response_type: str, notes: list[str] | None = None
 ) -> None:
-	user = frappe.session.user
-	notes = notes or [None] * len(members)
+	"""One response of `response_type` per member, with the member's Message-ID and a note if any."""
 	insert_rows(
 		"Campaign Response",
-		("name", "creation", "modified", "modified_by", "owner", "campaign", "campaign_activity", "respondent_doctype",
-		 "respondent", "response_type", "response_date", "channel", "full_name", "email", "phone", "message_id",
-		 "notes"),
 		[
-			(frappe.generate_hash(length=10), timestamp, timestamp, user, user, doc.campaign, doc.name,
-			 m["member_doctype"], m["member"], response_type, timestamp, doc.channel, m.get("member_name"),
-			 m.get("email"), m.get("phone"), m.get("message_id"), note)
-			for m, note in zip(members, notes, strict=True)
+			{
+				"campaign": doc.campaign,
+				"campaign_activity": doc.name,
+				"respondent_doctype": m["member_doctype"],
+				"respondent": m["member"],
+				"response_type": response_type,
+				"response_date": timestamp,
+				"channel": doc.channel,
+				"full_name": m.get("member_name"),
+				"email": m.get("email"),
+				"phone": m.get("phone"),
+				"message_id": m.get("message_id"),
+				"notes": note,
+			}
+			for m, note in zip(members, notes or [None] * len(members), strict=True)
 		],
-	)  # fmt: skip
+		timestamp=timestamp,
+	)
 
 
 CHANNELS = {"Email": Email, "Phone Call": PhoneCall, "Meeting": Meeting, "Letter": Letter, "SMS": SMS}

@@ -11,8 +11,8 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime, validate_email_address
 
+from crm_marketing_app import jobs
 from crm_marketing_app.campaign_execution.responses import make_lead
-from crm_marketing_app.messaging import optin
 
 CLOSED_STATUSES = ("Completed", "Cancelled")
 WEB_FORM = "Event Registration"
@@ -84,14 +84,7 @@ def prepare(response) -> None:
 	response.respondent_doctype, response.respondent, response.lead = doctype, person, person
 	# a new address registers at once; its email consent waits for the confirmation link
 	frappe.db.set_value("Lead", person, "email_consent", "Pending")
-	optin.request(
-		"Event Registration",
-		email,
-		response.full_name,
-		campaign=response.campaign,
-		person_doctype="Lead",
-		person=person,
-	)
+	request_confirmation(response, email, "Lead", person, after_commit=True)
 
 
 def new_lead(response, email: str) -> str:
@@ -104,11 +97,21 @@ def hold_until_confirmed(response, email: str, doctype: str, person: str) -> Non
 	"""A registration for an address already known waits for that address to confirm: the
 	confirmation is made by a job outside this request, which then fails with the notice, so
 	nothing of the registration is recorded until the link is opened."""
-	frappe.enqueue(
+	request_confirmation(response, email, doctype, person, after_commit=False)
+	frappe.throw(
+		_("We have sent a confirmation link to {0}. Your registration is recorded when you open it.").format(
+			email
+		),
+		title=_("Please confirm your registration"),
+	)
+
+
+def request_confirmation(response, email: str, doctype: str, person: str, after_commit: bool) -> None:
+	"""A Marketing Confirmation of the registration, with its mail (messaging.optin), as a job."""
+	jobs.enqueue_for(
 		"crm_marketing_app.messaging.optin.request",
-		queue="short",
-		now=frappe.flags.in_test,
-		enqueue_after_commit=False,
+		email,
+		after_commit=after_commit,
 		purpose="Event Registration",
 		email=email,
 		full_name=response.full_name.strip(),
@@ -117,12 +120,6 @@ def hold_until_confirmed(response, email: str, doctype: str, person: str) -> Non
 		phone=response.phone,
 		person_doctype=doctype,
 		person=person,
-	)
-	frappe.throw(
-		_("We have sent a confirmation link to {0}. Your registration is recorded when you open it.").format(
-			email
-		),
-		title=_("Please confirm your registration"),
 	)
 
 

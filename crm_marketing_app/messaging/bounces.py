@@ -14,15 +14,13 @@ every campaign from mailing the address again (`eligibility.hard_bounced`).
 import frappe
 from frappe.utils import now_datetime
 
-from crm_marketing_app.engine import messaging as rules
+from crm_marketing_app import jobs
+from crm_marketing_app.bulk import insert_rows
+from crm_marketing_app.engine.messaging import parse_dsn, smtp_bounce
 from crm_marketing_app.target_lists import members
 
 BOUNCE = "Email Bounce"
 SOURCES = {"smtp": "SMTP", "dsn": "Delivery Status Notification"}
-BOUNCE_COLUMNS = (
-	"name", "creation", "modified", "owner", "modified_by", "email", "bounce_type", "source", "bounced_on",
-	"campaign_activity", "message_id", "reason",
-)  # fmt: skip
 
 
 def record(bounces: list[dict], source: str) -> int:
@@ -42,21 +40,27 @@ def record(bounces: list[dict], source: str) -> int:
 		ours.add(message_id)
 		if reference_doctype == "Campaign Activity":
 			activity_of[message_id] = reference_name
-	now, user = now_datetime(), frappe.session.user
+	now = now_datetime()
 	rows = [
-		(frappe.generate_hash(length=10), now, now, user, user, b["recipient"].lower(), b["kind"], SOURCES[source],
-		 now, activity_of.get(b["message_id"]), b["message_id"], (b.get("reason") or "")[:1000])
+		{
+			"email": b["recipient"].lower(),
+			"bounce_type": b["kind"],
+			"source": SOURCES[source],
+			"bounced_on": now,
+			"campaign_activity": activity_of.get(b["message_id"]),
+			"message_id": b["message_id"],
+			"reason": (b.get("reason") or "")[:1000],
+		}
 		for b in bounces
 		if b.get("message_id") in ours and b.get("recipient")
-	]  # fmt: skip
+	]
 	if not rows:
 		return 0
-	bounce = frappe.qb.DocType(BOUNCE)
-	before = frappe.db.count(BOUNCE, {"message_id": ("in", [r[10] for r in rows])})
-	(frappe.qb.into(bounce).ignore().columns(*BOUNCE_COLUMNS).insert(*rows)).run()
-	new = frappe.db.count(BOUNCE, {"message_id": ("in", [r[10] for r in rows])}) - before
-	stop_mailing(sorted({r[5] for r in rows}))
-	return new
+	ids = [row["message_id"] for row in rows]
+	before = frappe.db.count(BOUNCE, {"message_id": ("in", ids)})
+	insert_rows(BOUNCE, rows, ignore_duplicates=True)  # unique on (message_id, email): a bounce counts once
+	stop_mailing(sorted({row["email"] for row in rows}))
+	return frappe.db.count(BOUNCE, {"message_id": ("in", ids)}) - before
 
 
 def stop_mailing(emails: list[str]) -> None:
@@ -89,7 +93,7 @@ def insert_bounced_responses(emails: list[str]) -> None:
 			& (done.response_type == "Bounced")
 		)
 	)
-	now, user = now_datetime(), frappe.session.user
+	now = now_datetime()
 	rows = (
 		frappe.qb.from_(b)
 		.join(sent)
@@ -107,17 +111,24 @@ def insert_bounced_responses(emails: list[str]) -> None:
 		.where(b.email.isin(emails) & ~frappe.qb.terms.ExistsCriterion(already))
 		.groupby(sent.campaign_activity, sent.respondent)
 	).run(as_dict=True)
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Campaign Response",
-		["name", "creation", "modified", "modified_by", "owner", "campaign", "campaign_activity",
-		 "respondent_doctype", "respondent", "response_type", "response_date", "channel", "full_name", "email",
-		 "notes"],
 		[
-			(frappe.generate_hash(length=10), now, now, user, user, r.campaign, r.campaign_activity,
-			 r.respondent_doctype, r.respondent, "Bounced", now, r.channel, r.full_name, r.email, r.reason)
+			{
+				"campaign": r.campaign,
+				"campaign_activity": r.campaign_activity,
+				"respondent_doctype": r.respondent_doctype,
+				"respondent": r.respondent,
+				"response_type": "Bounced",
+				"response_date": now,
+				"channel": r.channel,
+				"full_name": r.full_name,
+				"email": r.email,
+				"notes": r.reason,
+			}
 			for r in rows
 		],
-	)  # fmt: skip
+	)
 
 
 def scan_send_errors() -> int:
@@ -144,7 +155,7 @@ def scan_send_errors() -> int:
 	).run(as_dict=True)
 	bounces, hard_queues = [], []
 	for row in rows:
-		found = rules.smtp_bounce(row.error)
+		found = smtp_bounce(row.error)
 		if not found:
 			continue
 		kind, reason = found
@@ -156,14 +167,14 @@ def scan_send_errors() -> int:
 	new = record(bounces, "smtp")
 	if hard_queues:
 		frappe.qb.update(q).set(q.status, "Error").where(q.name.isin(hard_queues)).run()
-	frappe.db.commit()
+	jobs.commit_chunk()
 	return new
 
 
 def take_dsn(raw: str | bytes) -> bool:
 	"""Records the bounces a delivery-status notification reports about our mails; True when it
 	was one (the caller then need not keep it as a Communication)."""
-	bounces = rules.parse_dsn(raw)
+	bounces = parse_dsn(raw)
 	if not bounces:
 		return False
 	ids = [b["message_id"] for b in bounces if b["message_id"]]

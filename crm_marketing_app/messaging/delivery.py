@@ -6,8 +6,9 @@ from frappe.query_builder.functions import Concat, Count, Function
 from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import now_datetime
 
+from crm_marketing_app import jobs
+from crm_marketing_app.bulk import insert_select
 from crm_marketing_app.messaging.bounces import BOUNCE, scan_send_errors
-from crm_marketing_app.target_lists.members import _run as run_sql
 
 # Email Queue statuses as the activity form counts them
 QUEUE_STATES = {
@@ -45,42 +46,45 @@ def record_accepted() -> int:
 	"""An Accepted response (the receiving server took the mail) per campaign mail Frappe has sent,
 	once: one INSERT … SELECT, named by a digest of the Sent response so a re-run inserts nothing."""
 	q = frappe.qb.DocType("Email Queue")
-	sent = frappe.qb.DocType("Campaign Response").as_("sent")
-	now, user = now_datetime(), frappe.session.user
-	select = (
+	sent = frappe.qb.DocType("Campaign Response")
+	mails = (
 		frappe.qb.from_(q)
 		.join(sent)
 		.on((sent.message_id == q.message_id) & (sent.response_type == "Sent"))
 		.select(
-			Function("MD5", Concat(sent.name, "\nAccepted")),
-			*map(ValueWrapper, (now, now, user, user)),
+			sent.name.as_("response"),
 			sent.campaign,
 			sent.campaign_activity,
 			sent.respondent_doctype,
 			sent.respondent,
-			ValueWrapper("Accepted"),
-			q.modified,
 			sent.channel,
 			sent.full_name,
 			sent.email,
 			sent.message_id,
+			q.modified.as_("sent_on"),
 		)
 		.where((q.reference_doctype == "Campaign Activity") & (q.status == "Sent"))
+	).as_("mails")
+	copied = ("campaign", "campaign_activity", "respondent_doctype", "respondent", "channel", "full_name", "email",
+	          "message_id")  # fmt: skip
+	return insert_select(
+		"Campaign Response",
+		mails,
+		{
+			**{field: mails[field] for field in copied},
+			"response_type": ValueWrapper("Accepted"),
+			"response_date": mails.sent_on,
+		},
+		name=Function("MD5", Concat(mails.response, "\nAccepted")),
+		ignore_duplicates=True,
 	)
-	columns = (
-		"name", "creation", "modified", "owner", "modified_by", "campaign", "campaign_activity",
-		"respondent_doctype", "respondent", "response_type", "response_date", "channel", "full_name", "email",
-		"message_id",
-	)  # fmt: skip
-	names = ", ".join(f"`{column}`" for column in columns)
-	return run_sql("INSERT IGNORE INTO `tabCampaign Response` (" + names + ")", select)
 
 
 def sync() -> None:
 	"""Scheduler, after Frappe's flush: bounces from SMTP refusals, then Accepted responses."""
 	scan_send_errors()
 	record_accepted()
-	frappe.db.commit()
+	jobs.commit_chunk()
 
 
 def requeue_failed(activity: str) -> int:

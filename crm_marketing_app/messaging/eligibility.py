@@ -12,7 +12,12 @@ import frappe
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, now_datetime
 
-from crm_marketing_app.engine import messaging as rules
+from crm_marketing_app.engine.messaging import (
+	CONSENT_FIELDS,
+	PRESSURE_CHANNELS,
+	PRESSURE_DAYS,
+	SOFT_BOUNCE_LIMIT,
+)
 from crm_marketing_app.utils import get_settings
 
 CONSENT_DOCTYPES = ("Lead", "Contact")
@@ -85,7 +90,7 @@ def hard_bounced(emails: list[str]) -> set[str]:
 		.groupby(b.email)
 		.having(
 			(Count(frappe.qb.terms.Case().when(b.bounce_type == "Hard", 1)) > 0)
-			| (Count(frappe.qb.terms.Case().when(b.bounce_type == "Soft", 1)) >= rules.SOFT_BOUNCE_LIMIT)
+			| (Count(frappe.qb.terms.Case().when(b.bounce_type == "Soft", 1)) >= SOFT_BOUNCE_LIMIT)
 		)
 	).run(pluck=True)
 	return set(rows)
@@ -93,7 +98,7 @@ def hard_bounced(emails: list[str]) -> set[str]:
 
 def consents(members: list[dict], channel: str) -> dict[tuple[str, str], str]:
 	"""The channel's consent value of each Lead / Contact among `members`."""
-	field = rules.CONSENT_FIELDS.get(channel)
+	field = CONSENT_FIELDS.get(channel)
 	if not field:
 		return {}
 	names: dict[str, list[str]] = {}
@@ -112,7 +117,7 @@ def consents(members: list[dict], channel: str) -> dict[tuple[str, str], str]:
 
 def messages_this_week(members: list[dict], now: datetime | None = None) -> dict[tuple[str, str], int]:
 	"""Each member's marketing messages (Sent responses by Email or SMS) in the last 7 days."""
-	since = (now or now_datetime()) - timedelta(days=rules.PRESSURE_DAYS)
+	since = (now or now_datetime()) - timedelta(days=PRESSURE_DAYS)
 	r = frappe.qb.DocType("Campaign Response")
 	rows = (
 		frappe.qb.from_(r)
@@ -120,7 +125,7 @@ def messages_this_week(members: list[dict], now: datetime | None = None) -> dict
 		.where(
 			r.respondent.isin([row["member"] for row in members])
 			& (r.response_type == "Sent")
-			& r.channel.isin(rules.PRESSURE_CHANNELS)
+			& r.channel.isin(PRESSURE_CHANNELS)
 			& (r.response_date > since)
 		)
 		.groupby(r.respondent_doctype, r.respondent)

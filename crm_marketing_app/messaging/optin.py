@@ -100,7 +100,7 @@ def confirm(p: str, t: str, s: str) -> None:
 		raise frappe.PermissionError(_("This link is not valid"))
 	if doc.status == "Pending":
 		record(doc)
-		frappe.db.commit()
+		frappe.local.flags.commit = True  # GET requests are not committed by default
 	frappe.respond_as_web_page(
 		_("Thank you"), escape_html(_("{0} is confirmed.").format(doc.email)), indicator_color="green"
 	)

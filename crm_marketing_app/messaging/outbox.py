@@ -18,23 +18,14 @@ from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.email_body import get_formatted_html
 from frappe.utils import escape_html, expand_relative_urls, get_time, now_datetime
 
-from crm_marketing_app.engine import messaging as rules
+from crm_marketing_app.bulk import insert_rows
+from crm_marketing_app.engine.messaging import build_mime, html_to_text, quiet_until
 from crm_marketing_app.utils import get_settings, site_url
 
 # Markers in the frame: plain words, so that Premailer and URL scrubbing leave them alone.
 SUBJECT_MARK, BODY_MARK, UNSUBSCRIBE_MARK = "crmmsgsubject4f1e", "crmmsgbody4f1e", "crmmsgunsub4f1e"
 # Below Frappe's default of 1: a campaign never holds up a password reset or an invoice.
 MARKETING_PRIORITY = 0
-
-QUEUE_COLUMNS = (
-	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "status", "sender",
-	"message", "message_id", "reference_doctype", "reference_name", "priority", "add_unsubscribe_link",
-	"attachments", "retry", "email_account", "send_after", "show_as_cc",
-)  # fmt: skip
-RECIPIENT_COLUMNS = (
-	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "parent", "parenttype",
-	"parentfield", "recipient", "status",
-)  # fmt: skip
 
 
 @dataclass
@@ -53,7 +44,7 @@ def after_quiet_hours(moment: datetime | None = None) -> datetime | None:
 	"""When a marketing message queued at `moment` (now) may leave: the end of the settings'
 	quiet hours (site time zone) when it falls inside them, else None (at once)."""
 	settings = get_settings()
-	return rules.quiet_until(
+	return quiet_until(
 		moment or now_datetime(), as_time(settings.quiet_hours_start), as_time(settings.quiet_hours_end)
 	)
 
@@ -130,12 +121,12 @@ class EmailOutbox:
 			.replace(BODY_MARK, content)
 			.replace(UNSUBSCRIBE_MARK, escape_html(mail.unsubscribe_url or ""))
 		)
-		text = rules.html_to_text(content)
+		text = html_to_text(content)
 		headers = {"X-Frappe-Site": site_url()}
 		if mail.unsubscribe_url:
 			text += f"\n{_('Unsubscribe or choose what you receive')}: {mail.unsubscribe_url}\n"
 			headers["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
-		return rules.build_mime(
+		return build_mime(
 			sender=self.sender,
 			recipient=mail.recipient,
 			subject=mail.subject,
@@ -147,43 +138,44 @@ class EmailOutbox:
 		)
 
 	def queue(self, mails: list[Mail]) -> list[str]:
-		"""One Email Queue row and one recipient row per mail, written with one INSERT per table;
-		returns the Email Queue names.
+		"""One Email Queue row and one recipient row per mail, written with one INSERT per table
+		(per 500 mails); returns the Email Queue names.
 
 		Part of the caller's transaction: the caller commits them together with its own record
 		of who was mailed, so a crash leaves both or neither."""
-		if not mails:
-			return []
-		now, user = now_datetime(), frappe.session.user
-		queue_rows, recipient_rows = [], []
-		for mail in mails:
-			message = self.render(mail)
-			name = frappe.generate_hash(length=10)
-			queue_rows.append(
-				(name, now, now, user, user, 0, 0, "Not Sent", self.sender, message, mail.message_id,
-				 mail.reference_doctype, mail.reference_name, MARKETING_PRIORITY, 0, "[]", 0, self.account_name,
-				 mail.send_after, "")
-			)  # fmt: skip
-			recipient_rows.append(
-				(frappe.generate_hash(length=10), now, now, user, user, 0, 1, name, "Email Queue", "recipients",
-				 mail.recipient, "Not Sent")
-			)  # fmt: skip
-		insert_rows("Email Queue", QUEUE_COLUMNS, queue_rows)
-		insert_rows("Email Queue Recipient", RECIPIENT_COLUMNS, recipient_rows)
-		return [row[0] for row in queue_rows]
-
-
-def insert_rows(doctype: str, columns: tuple[str, ...], rows: list[tuple], batch: int = 500) -> None:
-	"""A multi-row INSERT with the values as parameters. `frappe.db.bulk_insert` builds the same
-	statement through pypika, which costs more than rendering the mails (~5 µs a value)."""
-	unknown = set(columns) - set(frappe.get_meta(doctype).get_valid_columns())
-	if unknown:
-		frappe.throw(_("{0} has no fields {1}").format(doctype, ", ".join(sorted(unknown))))
-	placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-	names = ", ".join(f"`{column}`" for column in columns)
-	for start in range(0, len(rows), batch):
-		part = rows[start : start + batch]
-		frappe.db.sql(
-			f"INSERT INTO `tab{doctype}` ({names}) VALUES {', '.join([placeholders] * len(part))}",
-			[value for row in part for value in row],
+		names = insert_rows(
+			"Email Queue",
+			[
+				{
+					"status": "Not Sent",
+					"sender": self.sender,
+					"message": self.render(mail),
+					"message_id": mail.message_id,
+					"reference_doctype": mail.reference_doctype,
+					"reference_name": mail.reference_name,
+					"priority": MARKETING_PRIORITY,
+					"add_unsubscribe_link": 0,  # the preference link is in the mail already
+					"attachments": "[]",
+					"retry": 0,
+					"email_account": self.account_name,
+					"send_after": mail.send_after,
+					"show_as_cc": "",
+				}
+				for mail in mails
+			],
 		)
+		insert_rows(
+			"Email Queue Recipient",
+			[
+				{
+					"idx": 1,
+					"parent": name,
+					"parenttype": "Email Queue",
+					"parentfield": "recipients",
+					"recipient": mail.recipient,
+					"status": "Not Sent",
+				}
+				for name, mail in zip(names, mails, strict=True)
+			],
+		)
+		return names

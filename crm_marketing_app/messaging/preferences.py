@@ -11,7 +11,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import escape_html, now_datetime
 
-from crm_marketing_app.engine import messaging as rules
+from crm_marketing_app.engine.messaging import CONSENT_FIELDS
 from crm_marketing_app.messaging import links
 
 CONSENT_DOCTYPES = ("Lead", "Contact")
@@ -65,8 +65,7 @@ def update(p: str, d: str, r: str, m: str, s: str, choice: str, a: str | None = 
 	if p != "preferences":
 		raise frappe.PermissionError(_("This link is not valid"))
 	check_signed(params, s)
-	message = leave(d, r, m, choice, a)
-	frappe.db.commit()
+	message = leave(d, r, m, choice, a)  # committed with the POST request
 	frappe.respond_as_web_page(_("Your email preferences"), escape_html(message), indicator_color="green")
 
 
@@ -88,7 +87,7 @@ def leave(person_doctype: str, person: str, email: str, choice: str, activity: s
 	if choice == "everything":
 		if person_doctype in CONSENT_DOCTYPES:
 			set_consent(
-				person_doctype, person, dict.fromkeys(rules.CONSENT_FIELDS, "Refused"), _("Preference page")
+				person_doctype, person, dict.fromkeys(CONSENT_FIELDS, "Refused"), _("Preference page")
 			)
 			frappe.db.set_value(person_doctype, person, "unsubscribed", 1)
 		unsubscribe(email, "Campaign Activity", activity, global_unsubscribe=True)
@@ -130,7 +129,7 @@ def unsubscribe(
 
 def set_consent(person_doctype: str, person: str, by_channel: dict[str, str], source: str) -> None:
 	"""Sets the consent of channels ({"Email": "Granted"}) with its date and source."""
-	values = {rules.CONSENT_FIELDS[channel]: value for channel, value in by_channel.items()}
+	values = {CONSENT_FIELDS[channel]: value for channel, value in by_channel.items()}
 	frappe.db.set_value(
 		person_doctype, person, {**values, "consent_date": now_datetime(), "consent_source": source}
 	)

@@ -9,6 +9,7 @@ from frappe.utils import random_string
 from crm_marketing_app.campaign_execution import registration
 from crm_marketing_app.campaign_execution.copy_campaign import copy_campaign
 from crm_marketing_app.campaign_execution.tracking import PIXEL, track, tracking_url
+from crm_marketing_app.messaging import links, optin
 from tests.integration.helpers import default_company, make_campaign, make_item, make_user
 
 
@@ -232,11 +233,17 @@ def test_registration_of_an_unknown_email_creates_a_lead_and_a_registered_respon
 	]
 
 
-def test_registration_of_a_known_email_reuses_the_lead_and_refuses_a_second_registration():
+def test_registration_of_a_known_email_waits_for_confirmation_then_reuses_the_lead_and_refuses_a_second():
 	campaign = make_campaign(company=default_company()).name
 	email = f"known-{random_string(6).lower()}@example.com"
 	lead = make_lead(email)
-	register(campaign, email)
+	with pytest.raises(frappe.ValidationError, match="confirmation link"):
+		register(campaign, email)
+	assert not responses(lead, "Registered")  # held until the address confirms (messaging.optin)
+	held = frappe.db.get_value("Marketing Confirmation", {"email": email})
+	frappe.set_user("Guest")
+	optin.confirm(**dict(parse_qsl(urlparse(links.confirmation_url(held)).query)))
+	frappe.set_user("Administrator")
 	assert frappe.db.count("Lead", {"email_id": email}) == 1
 	assert responses(lead, "Registered")
 	with pytest.raises(frappe.ValidationError, match="already registered"):

@@ -23,6 +23,10 @@ where it matters:
 - Email Group Members: the Email Group's subscriber count is updated by the caller.
 - Marketing Trigger Log claims (automation/runner.py) are INSERT IGNOREd under the log's unique key;
   nothing to compensate.
+- Email Queue and Email Queue Recipient rows (messaging/outbox.py) are what Frappe's own
+  `QueueBuilder` would write, MIME text included; Frappe's flush sends them as any queued mail.
+- Failed, Bounced and Accepted Campaign Responses (messaging/) are like Sent ones: no rescore at once.
+- Email Bounce rows are INSERT IGNOREd under (message_id, email); the caller marks the lists.
 """
 
 from collections.abc import Callable, Iterable

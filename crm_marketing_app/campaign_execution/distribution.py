@@ -166,6 +166,8 @@ def sent_respondents(activity: str, members: list[dict]) -> set[tuple[str, str]]
 		.where(
 			(r.campaign_activity == activity)
 			& (r.response_type == "Sent")
+			# with the doctype, the respondent index finds the chunk's rows instead of scanning the activity's
+			& r.respondent_doctype.isin(sorted({m["member_doctype"] for m in members}))
 			& r.respondent.isin([m["member"] for m in members])
 		)
 		.for_update()
@@ -413,6 +415,8 @@ def record_failures(doc, members: list[dict], failed: list[tuple[dict, str]], ti
 		.where(
 			(r.campaign_activity == doc.name)
 			& (r.response_type == "Failed")
+			# with the doctype, the respondent index finds the chunk's rows instead of scanning the activity's
+			& r.respondent_doctype.isin(sorted({m["member_doctype"] for m in members}))
 			& r.respondent.isin([m["member"] for m in members])
 		)
 	).run()

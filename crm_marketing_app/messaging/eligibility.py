@@ -123,7 +123,8 @@ def messages_this_week(members: list[dict], now: datetime | None = None) -> dict
 		frappe.qb.from_(r)
 		.select(r.respondent_doctype, r.respondent, Count("*"))
 		.where(
-			r.respondent.isin([row["member"] for row in members])
+			r.respondent_doctype.isin(sorted({row["member_doctype"] for row in members}))
+			& r.respondent.isin([row["member"] for row in members])
 			& (r.response_type == "Sent")
 			& r.channel.isin(PRESSURE_CHANNELS)
 			& (r.response_date > since)

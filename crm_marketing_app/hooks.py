@@ -106,6 +106,14 @@ doc_events = {
 	"CRM Marketing Settings": {"on_change": "crm_marketing_app.scoring.bulk.on_settings_change"},
 }
 
+# A member row shows a person's contact details: only to who may read the person.
+permission_query_conditions = {
+	"Target List Member": "crm_marketing_app.permissions.target_list_member_query",
+}
+has_permission = {
+	"Target List Member": "crm_marketing_app.permissions.target_list_member_has_permission",
+}
+
 scheduler_events = {
 	"daily_long": [
 		"crm_marketing_app.tasks.recompute_campaign_rollups",

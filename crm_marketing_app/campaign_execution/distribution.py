@@ -19,6 +19,7 @@ from frappe.utils import get_datetime, get_url, now, now_datetime, strip_html_ta
 from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
+from crm_marketing_app.campaign_execution import eligibility
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity as rules
 from crm_marketing_app.engine import distribution as audience_rules
@@ -57,6 +58,11 @@ MEMBER_FIELDS = {
 def check_distributable(doc) -> None:
 	with engine_errors(_("Cannot distribute")):
 		rules.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
+		rules.check_campaign_approved(
+			doc.campaign,
+			frappe.db.get_value("Campaign", doc.campaign, "campaign_status"),
+			bool(get_settings().allow_unapproved_distribution),
+		)
 	if doc.channel == "Email" and not EmailAccount.find_outgoing():
 		frappe.throw(
 			_("Set up an outgoing Email Account before distributing by Email"), title=_("Cannot distribute")
@@ -76,6 +82,7 @@ def distribute_activity(activity: str) -> dict:
 		# is read under it, so two runs at once still reach nobody twice.
 		frappe.db.get_value("Campaign Activity", doc.name, "name", for_update=True)
 		done = sent_respondents(doc.name, chunk)
+		eligibility.mark_unsubscribed(doc.name, chunk)  # the people's own records, now
 		reached, chunk_skipped = audience_rules.split(chunk, doc.channel, done)
 		skipped.update(chunk_skipped)
 		if reached:
@@ -139,33 +146,7 @@ def load_audience(doc) -> list[dict]:
 		.orderby(m.member_doctype)
 		.orderby(m.member)
 	).run(as_dict=True)
-	if doc.channel == "Email":
-		mark_email_unsubscribed(doc.name, rows)
 	return rows
-
-
-def mark_email_unsubscribed(activity: str, members: list[dict]) -> None:
-	"""Folds in Frappe's own unsubscribes: global ones and those from this activity's mails."""
-	u = frappe.qb.DocType("Email Unsubscribe")
-	emails = {row.email for row in members if row.email}
-	unsubscribed = set()
-	for batch in audience_rules.chunks(sorted(emails), CHUNK_SIZE):
-		unsubscribed.update(
-			(
-				frappe.qb.from_(u)
-				.select(u.email)
-				.where(
-					u.email.isin(batch)
-					& (
-						(u.global_unsubscribe == 1)
-						| ((u.reference_doctype == "Campaign Activity") & (u.reference_name == activity))
-					)
-				)
-			).run(pluck=True)
-		)
-	for row in members:
-		if row.email in unsubscribed:
-			row.unsubscribed = 1
 
 
 def sent_respondents(activity: str, members: list[dict]) -> set[tuple[str, str]]:

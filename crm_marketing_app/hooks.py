@@ -16,6 +16,9 @@ add_to_apps_screen = [
 	}
 ]
 
+# rate limits count per client: X-Forwarded-For only from the proxies in site config `trusted_proxies`
+before_request = ["crm_marketing_app.client_ip.set_request_ip"]
+
 before_install = "crm_marketing_app.install.before_install"
 after_install = "crm_marketing_app.install.after_install"
 after_migrate = "crm_marketing_app.install.after_migrate"

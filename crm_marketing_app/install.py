@@ -44,6 +44,13 @@ HOST_PERMISSIONS = [
 	("Customer", "Marketing User", ("read", "report", "export")),
 	("Prospect", "Marketing Manager", ("read", "report", "export")),
 	("Prospect", "Marketing User", ("read", "report", "export")),
+	# Target List → Email Group (for Newsletter) and Campaign Response → Opportunity.
+	("Email Group", "Marketing Manager", ("read", "write", "create", "report")),
+	("Email Group", "Marketing User", ("read", "write", "create", "report")),
+	("Email Group Member", "Marketing Manager", ("read", "write", "create", "report")),
+	("Email Group Member", "Marketing User", ("read", "write", "create", "report")),
+	("Opportunity", "Marketing Manager", ("read", "write", "create", "report", "print", "email")),
+	("Opportunity", "Marketing User", ("read", "write", "create", "report", "print", "email")),
 	# Suppliers and their invoices, to link vendors and costs to activities.
 	("Supplier", "Marketing Manager", ("read", "report")),
 	("Supplier", "Marketing User", ("read", "report")),

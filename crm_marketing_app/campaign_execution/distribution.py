@@ -99,16 +99,17 @@ def distribute_activity(activity: str) -> dict:
 		)
 	channel.finish()
 	log = audience_rules.summary(sent, skipped, len(members))
+	total_sent = frappe.db.count(
+		"Campaign Response", {"campaign_activity": doc.name, "response_type": "Sent"}
+	)
 	frappe.db.set_value(
 		"Campaign Activity",
 		doc.name,
 		{
-			"distributed_count": frappe.db.count(
-				"Campaign Response", {"campaign_activity": doc.name, "response_type": "Sent"}
-			),
+			"distributed_count": total_sent,
 			"status": "Distributed" if doc.status in ("Planned", "In Progress") else doc.status,
 			"last_distributed_on": now_datetime(),
-			"distribution_log": frappe.as_json(log, indent=None),
+			"distribution_log": frappe.as_json(audience_rules.with_totals(log, total_sent), indent=None),
 		},
 	)
 	frappe.db.commit()

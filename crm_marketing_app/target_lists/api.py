@@ -21,8 +21,6 @@ def preview(
 	frappe.has_permission("Target List", "read", throw=True)
 	check_member_doctype(member_doctype)
 	frappe.has_permission(member_doctype, "read", throw=True)
-	if isinstance(conditions, str):
-		conditions = json.loads(conditions or "[]")
 	tree = compile_for(member_doctype, conditions)
 	draft = frappe._dict(name=target_list or "", member_doctype=member_doctype)
 	rows, table = member_rows(draft, tree, exclude_unsubscribed=bool(int(exclude_unsubscribed)))

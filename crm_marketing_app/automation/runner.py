@@ -22,6 +22,7 @@ from frappe.query_builder.functions import Concat, Count, Function
 from frappe.utils import getdate, now_datetime, nowdate
 
 from crm_marketing_app.automation.selection import due_records, with_party
+from crm_marketing_app.campaign_execution import eligibility
 from crm_marketing_app.engine import templating
 from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
 from crm_marketing_app.target_lists import members
@@ -382,9 +383,15 @@ def _send_email(trigger, rows, today, run_id):
 	template = frappe.get_cached_doc("Email Template", trigger.email_template)
 	sender = get_settings().default_sender or None
 
+	gone = eligibility.unsubscribed(
+		[{"member_doctype": r.party_doctype, "member": r.party, "email": r.email} for r in rows]
+	)
+
 	def act(row, ctx):
 		if not row.email:
 			frappe.throw(_("{0} {1} has no email address").format(_(row.party_doctype), row.party))
+		if (row.party_doctype, row.party) in gone:
+			return None
 		return frappe.sendmail(
 			recipients=[row.email],
 			sender=sender,

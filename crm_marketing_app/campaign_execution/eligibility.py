@@ -10,7 +10,7 @@ import frappe
 from frappe.query_builder.functions import Coalesce
 
 from crm_marketing_app.engine.distribution import chunks
-from crm_marketing_app.target_lists.query import contact_columns, unsubscribed_criterion
+from crm_marketing_app.target_lists.query import MEMBER_DOCTYPES, contact_columns, unsubscribed_criterion
 
 BATCH = 1000
 
@@ -30,7 +30,8 @@ def unsubscribed(
 	found = set()
 	by_doctype: dict[str, list[str]] = {}
 	for m in members:
-		by_doctype.setdefault(m["member_doctype"], []).append(m["member"])
+		if m.get("member_doctype") in MEMBER_DOCTYPES and m.get("member"):
+			by_doctype.setdefault(m["member_doctype"], []).append(m["member"])
 	for doctype, names in by_doctype.items():
 		table = frappe.qb.DocType(doctype)
 		_name, email, _phone, own_flag = contact_columns(doctype, table)

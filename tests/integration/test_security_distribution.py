@@ -4,11 +4,15 @@ approval workflow, whose state alone sets `campaign_status`.
 Distribution commits per chunk, so these tests build through `Scenario` and clean up after.
 """
 
+from unittest.mock import patch
+
 import frappe
 import pytest
 from frappe.client import set_value
 from frappe.model.workflow import apply_workflow
+from frappe.utils import random_string
 
+from crm_marketing_app.automation import runner
 from crm_marketing_app.campaign_execution import distribution
 from tests.integration.campaign_execution_fixtures import Scenario
 from tests.integration.helpers import make_campaign, make_user
@@ -20,8 +24,9 @@ def world():
 	try:
 		yield scenario
 	finally:
+		scenario.cleanup()  # rolls back and commits: the setting is put back after it
 		frappe.db.set_single_value("CRM Marketing Settings", "allow_unapproved_distribution", 0)
-		scenario.cleanup()
+		frappe.db.commit()
 
 
 def reached(activity: str) -> set[str]:
@@ -143,3 +148,55 @@ def test_campaign_status_is_only_set_by_the_workflow():
 	doc = apply_workflow(frappe.get_doc("Campaign", campaign.name), "Submit for Approval")
 	doc = apply_workflow(frappe.get_doc("Campaign", campaign.name), "Approve")
 	assert (doc.workflow_state, doc.campaign_status) == ("Approved", "Approved")
+
+
+def test_a_trigger_mails_nobody_who_unsubscribed():
+	tag = random_string(8).lower()
+	leads = {
+		kind: frappe.get_doc(
+			{
+				"doctype": "Lead",
+				"first_name": f"Hot {kind} {tag}",
+				"email_id": f"hot-{kind}-{tag}@example.com",
+			}
+		)
+		.insert()
+		.name
+		for kind in ("flagged", "mailed", "reachable")
+	}
+	for lead in leads.values():
+		frappe.db.set_value("Lead", lead, "marketing_score", 999)
+	frappe.db.set_value("Lead", leads["flagged"], "unsubscribed", 1)
+	frappe.db.sql(
+		"insert into `tabEmail Unsubscribe` (name, email, global_unsubscribe, creation, modified) "
+		"values (%s, %s, 1, now(), now())",
+		(frappe.generate_hash(length=10), f"hot-mailed-{tag}@example.com"),
+	)
+	template = frappe.get_doc(
+		{"doctype": "Email Template", "name": f"Hot {tag}", "subject": "Hi", "response": "Hello"}
+	).insert()
+	trigger = frappe.get_doc(
+		{
+			"doctype": "Marketing Trigger",
+			"trigger_name": f"Hot {tag}",
+			"event": "Score Reached",
+			"threshold": 998,
+			"action": "Send Email",
+			"email_template": template.name,
+		}
+	).insert()
+	muted, frappe.flags.mute_emails = frappe.flags.mute_emails, True
+	try:
+		with patch.object(
+			runner, "get_settings", return_value=frappe._dict(default_sender="marketing@example.com")
+		):
+			runner.run_trigger(trigger.name)
+	finally:
+		frappe.flags.mute_emails = muted
+	mailed = {
+		frappe.db.get_value("Email Queue", name, "reference_name")
+		for name in frappe.get_all(
+			"Email Queue", {"reference_name": ("in", list(leads.values()))}, pluck="name"
+		)
+	}
+	assert mailed == {leads["reachable"]}

@@ -14,19 +14,7 @@ from frappe.utils import random_string
 
 from crm_marketing_app.automation import runner
 from crm_marketing_app.campaign_execution import distribution
-from tests.integration.campaign_execution_fixtures import Scenario
 from tests.integration.helpers import make_campaign, make_user
-
-
-@pytest.fixture
-def world():
-	scenario = Scenario()
-	try:
-		yield scenario
-	finally:
-		scenario.cleanup()  # rolls back and commits: the setting is put back after it
-		frappe.db.set_single_value("CRM Marketing Settings", "allow_unapproved_distribution", 0)
-		frappe.db.commit()
 
 
 def reached(activity: str) -> set[str]:
@@ -120,7 +108,11 @@ def test_only_activities_of_approved_or_running_campaigns_distribute(world):
 	# shops without approval switch the check off
 	frappe.set_user("Administrator")
 	frappe.db.set_single_value("CRM Marketing Settings", "allow_unapproved_distribution", 1)
-	frappe.get_doc("Campaign Activity", draft.name).distribute()
+	try:
+		frappe.get_doc("Campaign Activity", draft.name).distribute()
+	finally:  # distribution commits: so does putting the setting back
+		frappe.db.set_single_value("CRM Marketing Settings", "allow_unapproved_distribution", 0)
+		frappe.db.commit()
 	assert reached(draft.name) == {lead}
 
 

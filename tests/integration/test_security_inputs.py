@@ -12,7 +12,6 @@ from frappe.utils import random_string
 
 from crm_marketing_app.campaign_execution import distribution
 from crm_marketing_app.target_lists import members
-from tests.integration.campaign_execution_fixtures import Scenario
 from tests.integration.helpers import default_company, make_campaign, make_user
 
 PREVIEW = "crm_marketing_app.target_lists.api.preview"
@@ -128,15 +127,6 @@ def test_marketing_roles_export_to_email_group_and_create_opportunities(role):
 		lead.name,
 		campaign.name,
 	)
-
-
-@pytest.fixture
-def world():
-	scenario = Scenario()
-	try:
-		yield scenario
-	finally:
-		scenario.cleanup()
 
 
 def test_two_runs_at_once_add_up_in_the_log(world):

@@ -39,6 +39,23 @@ def listener():
 	server.server_close()
 
 
+def make_todo_trigger(item: str, assign_to: str, description: str):
+	"""An After Order trigger due one day after an order of `item`, making a ToDo from `description`."""
+	return frappe.get_doc(
+		{
+			"doctype": "Marketing Trigger",
+			"trigger_name": f"Probe {random_string(8)}",
+			"event": "After Order",
+			"item": item,
+			"offset_days": 1,
+			"catch_up_days": 0,
+			"action": "Create ToDo",
+			"assign_to": assign_to,
+			"description": description,
+		}
+	).insert()
+
+
 def payloads(victim_role_row: str, url: str) -> list[str]:
 	return [
 		f"{{{{ frappe.db.set_value('Has Role', '{victim_role_row}', 'role', 'System Manager') }}}}",
@@ -73,19 +90,7 @@ def test_trigger_template_payloads_change_nothing_and_leak_nothing(listener):
 	order_status = frappe.db.get_value("Sales Order", order.name, "status")
 
 	frappe.set_user(manager)
-	trigger = frappe.get_doc(
-		{
-			"doctype": "Marketing Trigger",
-			"trigger_name": f"Probe {random_string(8)}",
-			"event": "After Order",
-			"item": item,
-			"offset_days": 1,
-			"catch_up_days": 0,
-			"action": "Create ToDo",
-			"assign_to": manager,
-			"description": "Call {{ party.customer_name }} about {{ doc.name }}",
-		}
-	).insert()
+	trigger = make_todo_trigger(item, manager, "Call {{ party.customer_name }} about {{ doc.name }}")
 
 	texts = []
 	for payload in payloads(victim_row, url):
@@ -129,20 +134,12 @@ def test_templates_render_the_documented_variables_as_data():
 	order = make_sales_order(customer, [(item, 2, 10)], add_days(nowdate(), -1))
 	manager = make_user(["Marketing Manager"], prefix="manager")
 	frappe.set_user(manager)
-	trigger = frappe.get_doc(
-		{
-			"doctype": "Marketing Trigger",
-			"trigger_name": f"Vars {random_string(8)}",
-			"event": "After Order",
-			"item": item,
-			"offset_days": 1,
-			"catch_up_days": 0,
-			"action": "Create ToDo",
-			"assign_to": manager,
-			"description": "{{ trigger.trigger_name }}|{{ party.customer_name }}|{{ doc.items[0].item_code }}"
-			"|{{ doc.items|length }}|{{ today }}",
-		}
-	).insert()
+	trigger = make_todo_trigger(
+		item,
+		manager,
+		"{{ trigger.trigger_name }}|{{ party.customer_name }}|{{ doc.items[0].item_code }}"
+		"|{{ doc.items|length }}|{{ today }}",
+	)
 	assert trigger.run_now() == {"fired": 1, "failed": 0}
 	frappe.set_user("Administrator")
 	[description] = frappe.get_all("ToDo", {"reference_name": order.name}, pluck="description")

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from tests.integration.conftest import BENCH, SITE
+from tests.site import BENCH, SITE
 
 PYTHON = os.path.join(BENCH, "env", "bin", "python")
 

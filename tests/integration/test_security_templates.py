@@ -106,8 +106,8 @@ def test_trigger_template_payloads_change_nothing_and_leak_nothing(listener):
 		frappe.db.delete("Marketing Trigger Log", {"marketing_trigger": trigger.name})
 		doc = frappe.get_doc("Marketing Trigger", trigger.name)
 		texts.append(frappe.as_json(doc.preview()))
-		result = doc.run_now()
-		assert result["fired"] + result["failed"] == 1, payload
+		doc.run_now()  # a background job: inline under tests
+		assert frappe.db.count("Marketing Trigger Log", {"marketing_trigger": trigger.name}) == 1, payload
 		texts += frappe.get_all("ToDo", {"reference_name": order.name}, pluck="description")
 		texts += frappe.get_all("Marketing Trigger Log", {"marketing_trigger": trigger.name}, pluck="error")
 		texts += [str(m) for m in frappe.get_message_log()]
@@ -140,7 +140,11 @@ def test_templates_render_the_documented_variables_as_data():
 		"{{ trigger.trigger_name }}|{{ party.customer_name }}|{{ doc.items[0].item_code }}"
 		"|{{ doc.items|length }}|{{ today }}",
 	)
-	assert trigger.run_now() == {"fired": 1, "failed": 0}
+	trigger.run_now()
+	assert frappe.db.get_value("Marketing Trigger", trigger.name, ["last_run_fired", "last_run_failed"]) == (
+		1,
+		0,
+	)
 	frappe.set_user("Administrator")
 	[description] = frappe.get_all("ToDo", {"reference_name": order.name}, pluck="description")
 	assert description == f"{trigger.trigger_name}|{customer}|{item}|1|{nowdate()}"

@@ -1,19 +1,22 @@
-"""Campaign (ERPNext) document events."""
+"""Campaign (ERPNext) document events: its own checks, and its rollups kept true on every save."""
 
 import frappe
 from frappe import _
 from frappe.model.workflow import get_workflow
 from frappe.utils import getdate
 
-from crm_marketing_app.engine import campaign as rules
+from crm_marketing_app.campaigns import rollups
+from crm_marketing_app.engine import campaign
 from crm_marketing_app.utils import engine_errors
 
 
 def validate(doc, method=None):
 	with engine_errors(_("Invalid Campaign")):
-		rules.check_dates(doc.start_date and getdate(doc.start_date), doc.end_date and getdate(doc.end_date))
-		rules.check_budget(doc.budget)
-		rules.check_parent(
+		campaign.check_dates(
+			doc.start_date and getdate(doc.start_date), doc.end_date and getdate(doc.end_date)
+		)
+		campaign.check_budget(doc.budget)
+		campaign.check_parent(
 			doc.name,
 			doc.parent_campaign,
 			lambda name: frappe.db.get_value("Campaign", name, "parent_campaign"),
@@ -40,6 +43,10 @@ def check_status_follows_workflow(doc):
 			title=_("Invalid Campaign"),
 		)
 	doc.campaign_status = state.update_value  # data from before the workflow: brought in line
+
+
+def on_update(doc, method=None):
+	rollups.on_campaign_update(doc)
 
 
 def validate_promo_code(doc):

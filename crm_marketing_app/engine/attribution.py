@@ -84,9 +84,9 @@ def exact_split(total, shares: Sequence[tuple[str, Decimal]], places: int) -> li
 	return out
 
 
-def roi(revenue: float, cost: float) -> float:
-	"""(revenue - cost) ÷ cost in percent, rounded to 2 places; 0 without cost."""
-	return round((revenue - cost) * 100.0 / cost, 2) if cost else 0.0
+def roi(revenue: float, cost: float) -> float | None:
+	"""(revenue - cost) ÷ cost in percent, rounded to 2 places; None (unknown, not 0 %) without cost."""
+	return round((revenue - cost) * 100.0 / cost, 2) if cost else None
 
 
 def per_unit(cost: float, units: float) -> float | None:

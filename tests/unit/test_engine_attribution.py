@@ -87,6 +87,6 @@ def test_unknown_model_and_bad_window_are_refused():
 def test_roi_and_cost_per_unit():
 	assert a.roi(5000, 1500) == 233.33
 	assert a.roi(3000, 1500) == 100.0
-	assert a.roi(3000, 0) == 0.0
+	assert a.roi(3000, 0) is None
 	assert a.per_unit(1500, 4) == 375.0
 	assert a.per_unit(1500, 0) is None

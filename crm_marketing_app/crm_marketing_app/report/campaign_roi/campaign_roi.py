@@ -3,7 +3,9 @@
 Costs, leads and opportunities are campaign totals (Campaign rollups and its
 Opportunities); attributed revenue, orders and new customers count the Campaign
 Attribution rows dated in the period and, if given, of one attribution model.
-A new customer is an attributed customer created on or after the campaign's start.
+A new customer is an attributed customer whose first order in the sales history
+falls inside the campaign (start to end, an open end running on): a long-standing
+buyer created late, by an import say, is not new.
 """
 
 from collections import defaultdict
@@ -11,10 +13,11 @@ from collections import defaultdict
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder.functions import Count, Min, Sum
 
 from crm_marketing_app.engine.attribution import per_unit, roi
 from crm_marketing_app.funnels import COMPLETED, stage_counts
+from crm_marketing_app.sales_history import sales_documents
 from crm_marketing_app.utils import report_column
 
 
@@ -91,18 +94,22 @@ def overlaps(campaign, filters) -> bool:
 
 def attributed(filters) -> dict:
 	"""{campaign: revenue, orders, new_customers} from Campaign Attribution, one grouped query."""
-	ca, c, cust = (
-		frappe.qb.DocType("Campaign Attribution"),
-		frappe.qb.DocType("Campaign"),
-		frappe.qb.DocType("Customer"),
+	ca, c = frappe.qb.DocType("Campaign Attribution"), frappe.qb.DocType("Campaign")
+	docs = sales_documents().as_("docs")
+	first = (
+		frappe.qb.from_(docs)
+		.select(docs.customer, Min(docs.posting_date).as_("first_date"))
+		.groupby(docs.customer)
+		.as_("first")
 	)
-	new_customer = Case().when(cust.creation >= c.start_date, ca.customer)
+	inside = (first.first_date >= c.start_date) & (c.end_date.isnull() | (first.first_date <= c.end_date))
+	new_customer = Case().when(inside, ca.customer)
 	query = (
 		frappe.qb.from_(ca)
 		.join(c)
 		.on(c.name == ca.campaign)
-		.left_join(cust)
-		.on(cust.name == ca.customer)
+		.left_join(first)
+		.on(first.customer == ca.customer)
 		.select(
 			ca.campaign,
 			Sum(ca.amount).as_("revenue"),
@@ -144,9 +151,10 @@ def past_average(completed: list, campaign: str) -> dict:
 	if not past:
 		return {"past_campaigns": 0}
 	costs_per_lead = [per_unit(p.actual_cost, p.leads_generated) for p in past if p.leads_generated]
+	rois = [p.roi for p in past if p.actual_cost]  # without a cost there is no ROI to average
 	return {
 		"past_campaigns": len(past),
-		"past_roi": round(sum(p.roi for p in past) / len(past), 2),
+		"past_roi": round(sum(rois) / len(rois), 2) if rois else None,
 		"past_revenue": round(sum(p.attributed_revenue for p in past) / len(past), 2),
 		"past_cost_per_lead": round(sum(costs_per_lead) / len(costs_per_lead), 2) if costs_per_lead else None,
 	}

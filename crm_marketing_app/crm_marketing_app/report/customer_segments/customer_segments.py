@@ -35,6 +35,7 @@ def execute(filters=None):
 			"monetary": s.monetary,
 			"rfm": f"{s.recency}{s.frequency}{s.monetary}",
 			"segment": _(s.segment),
+			"revenue": s.revenue,
 			"average_order": s.average_order,
 			"lifetime_value": s.lifetime_value,
 		}
@@ -58,6 +59,7 @@ def columns():
 		col("monetary", _("Monetary")),
 		col("rfm", _("RFM"), "Data", 70),
 		col("segment", _("Segment"), "Data", 150),
+		col("revenue", _("Total Revenue"), "Currency", 140),
 		col("average_order", _("Average Order Value"), "Currency", 140),
 		col("lifetime_value", _("Lifetime Value"), "Currency", 140),
 	]

@@ -360,6 +360,48 @@ def test_accounts_user_reads_roi_but_cannot_edit_campaigns():
 		run_report("Campaign ROI", {})
 
 
+def test_campaign_connections_agree_with_the_revenue_banner():
+	"""Sales Orders are the attributed ones (one names the campaign, one carries its promo code), and
+	Target Lists those of its activities."""
+	from crm_marketing_app.attribution.dashboard import get_campaign_connections, get_campaign_revenue
+
+	code = f"CONN-{random_string(5)}".upper()
+	campaign = make_campaign(promo_code=code).name
+	customer, item = make_customer(), make_item()
+	named = make_sales_order(customer, [(item, 1, 100)], transaction_date=ORDER_DATE, campaign=campaign)
+	coded = make_sales_order(customer, [(item, 1, 200)], transaction_date=ORDER_DATE, promo_code=code)
+	target_list = frappe.get_doc(
+		{
+			"doctype": "Target List",
+			"list_name": f"Conn {random_string(6)}",
+			"member_doctype": "Lead",
+			"list_type": "Static",
+		}
+	).insert()
+	frappe.get_doc(
+		{
+			"doctype": "Campaign Activity",
+			"subject": "Invite",
+			"campaign": campaign,
+			"channel": "Email",
+			"scheduled_date": "2025-06-01",
+			"target_lists": [{"target_list": target_list.name}],
+		}
+	).insert()
+	items = ["Campaign Activity", "Target List", "Sales Order", "Lead"]
+	count = get_campaign_connections("Campaign", campaign, frappe.as_json(items))["count"]
+	found = {d["doctype"]: d for d in count["internal_links_found"] + count["external_links_found"]}
+	assert set(found) == set(items)
+	assert sorted(found["Sales Order"]["names"]) == sorted([named.name, coded.name])
+	banner = {d.reference_doctype: d.count for d in get_campaign_revenue(campaign)["documents"]}
+	assert found["Sales Order"]["count"] == banner["Sales Order"] == 2
+	assert (found["Target List"]["count"], found["Target List"]["names"]) == (1, [target_list.name])
+	assert found["Campaign Activity"]["count"] == 1
+	frappe.set_user(make_user(["Website Manager"], "nobody"))
+	with pytest.raises(frappe.PermissionError):
+		get_campaign_connections("Campaign", campaign, frappe.as_json(items))
+
+
 def test_campaign_form_dashboard():
 	from crm_marketing_app.attribution.dashboard import get_campaign_revenue
 
@@ -376,6 +418,8 @@ def test_campaign_form_dashboard():
 	}
 	connections = frappe.get_meta("Campaign").get_dashboard_data()
 	assert any("Campaign Attribution" in group["items"] for group in connections.transactions)
+	items = [item for group in connections.transactions for item in group["items"]]
+	assert {"Campaign Activity", "Campaign Response", "Target List"} <= set(items)
 	# A Sales User reads the campaign (and its rollups) but not the attribution rows behind them.
 	frappe.set_user(make_user(["Sales User"], "seller"))
 	data = get_campaign_revenue(campaign)

@@ -1,6 +1,8 @@
 frappe.ui.form.on("Campaign", {
 	refresh(frm) {
 		if (!frm.is_new()) crm_marketing_show_revenue(frm);
+		// ERPNext's "View Leads" opens a list an accountant may not read.
+		if (!frappe.model.can_read("Lead")) frm.remove_custom_button(__("View Leads"));
 	},
 });
 

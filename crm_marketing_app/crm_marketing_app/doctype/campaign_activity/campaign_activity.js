@@ -41,7 +41,13 @@ function crm_marketing_show_distribution_log(frm) {
 	frm.toggle_display("distribution_log", false);
 	if (!frm.doc.distribution_log) return;
 	const log = typeof frm.doc.distribution_log === "string" ? JSON.parse(frm.doc.distribution_log) : frm.doc.distribution_log;
-	frm.dashboard.add_indicator(__("Sent: {0}", [log.sent || 0]), log.sent ? "green" : "gray");
+	// "Sent" fits a message; a phone call or a meeting becomes someone's task, a letter gets printed.
+	const reached = {
+		"Phone Call": __("Calls assigned: {0}", [log.sent || 0]),
+		Meeting: __("Invited: {0}", [log.sent || 0]),
+		Letter: __("Letters prepared: {0}", [log.sent || 0]),
+	}[frm.doc.channel] || __("Sent: {0}", [log.sent || 0]);
+	frm.dashboard.add_indicator(reached, log.sent ? "green" : "gray");
 	const skipped = Object.entries(log.skipped || {});
 	skipped.forEach(([reason, count]) => {
 		frm.dashboard.add_indicator(`${CRM_SKIP_REASONS[reason] || reason}: ${count}`, "orange");

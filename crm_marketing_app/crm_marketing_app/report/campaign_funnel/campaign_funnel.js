@@ -18,9 +18,10 @@ frappe.query_reports["Campaign Funnel"] = {
 		const bars = rows
 			.map((row, i) => {
 				const width = Math.max(6, (100 * (row.actual || 0)) / widest);
-				const conversion = row.conversion == null ? "" : ` · ${format_number(row.conversion, null, 1)} %`;
-				const planned = i ? ` · ${__("Planned")}: ${row.planned_count}` : "";
-				const shade = 600 - Math.min(i, 4) * 100;
+				const parts = [];
+				if (row.conversion != null) parts.push(`${format_number(row.conversion, null, 1)} %`);
+				if (i) parts.push(`${__("Planned")}: ${row.planned_count}`);
+				const shade = 700 - Math.min(i, 3) * 100;
 				return `<div class="crm-funnel-stage" style="display:flex;align-items:center;margin:3px 0">
 					<div style="width:22%;text-align:right;padding-right:10px" class="text-muted small">${frappe.utils.escape_html(row.stage)}</div>
 					<div style="flex:1;display:flex;justify-content:center">
@@ -28,7 +29,7 @@ frappe.query_reports["Campaign Funnel"] = {
 							<b>${row.actual}</b>
 						</div>
 					</div>
-					<div style="width:26%;padding-left:10px" class="small ${row.flagged ? "text-danger" : "text-muted"}">${conversion}${planned}</div>
+					<div style="width:26%;padding-left:10px" class="small ${row.flagged ? "text-danger" : "text-muted"}">${parts.join(" · ")}</div>
 				</div>`;
 			})
 			.join("");

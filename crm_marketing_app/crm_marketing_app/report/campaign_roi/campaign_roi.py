@@ -37,8 +37,9 @@ def execute(filters=None):
 		rows.append(
 			{
 				"campaign": c.name,
-				"campaign_type": c.campaign_type,
-				"campaign_status": c.campaign_status,
+				"campaign_type": _(c.campaign_type) if c.campaign_type else None,
+				"campaign_status": _(c.campaign_status) if c.campaign_status else None,
+				"currency": currency_of(c.company),
 				"budget": c.budget,
 				"planned_cost": c.planned_cost,
 				"actual_cost": c.actual_cost,
@@ -69,8 +70,16 @@ def get_campaigns(filters):
 		c.planned_cost,
 		c.actual_cost,
 		c.leads_generated,
+		c.company,
 	)
 	return of_filters(query, c, filters).orderby(c.name).run(as_dict=True)
+
+
+def currency_of(company: str | None) -> str:
+	"""The campaign's company currency: attributions and costs are in it."""
+	if company:
+		return frappe.get_cached_value("Company", company, "default_currency")
+	return frappe.db.get_default("currency")
 
 
 def of_filters(query, campaign, filters):
@@ -162,6 +171,8 @@ def past_average(completed: list, campaign: str) -> dict:
 
 def columns():
 	def col(fieldname, label, fieldtype="Currency", width=120, **extra):
+		if fieldtype == "Currency":
+			extra.setdefault("options", "currency")  # each row in its campaign's company currency
 		return report_column(fieldname, label, fieldtype, width, **extra)
 
 	return [
@@ -184,6 +195,7 @@ def columns():
 		col("past_roi", _("Past Average ROI (%)"), "Percent", 130),
 		col("past_revenue", _("Past Average Revenue"), width=140),
 		col("past_cost_per_lead", _("Past Average Cost per Lead"), width=160),
+		col("currency", _("Currency"), "Link", 80, options="Currency", hidden=1),
 	]
 
 

@@ -164,6 +164,7 @@ function condition_dialog(frm) {
 				},
 			});
 			dialog.show();
+			frm.crm_condition_dialog = dialog;
 		});
 }
 

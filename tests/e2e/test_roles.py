@@ -16,7 +16,7 @@ LATIN_ALLOWED = {"CRM", "ROI", "LLC", "Cold", "Chain", "Expo", "KholodTekh"}
 
 
 def english_left(texts: list[str]) -> set[str]:
-	return {w for text in texts for w in re.findall(r"[A-Za-z]{2,}", text)} - LATIN_ALLOWED
+	return {w for text in texts for w in re.findall(r"[A-Za-z]{2,}", text or "")} - LATIN_ALLOWED
 
 
 def e2e_campaign(site, state: str = "Draft") -> str:
@@ -238,15 +238,17 @@ def test_workspace_and_roi_report_are_all_ukrainian(login, users, demo_loaded):
 	expect(main.get_by_text("Звіти та довідники", exact=True)).to_be_visible()
 	for grade in ("Гарячий", "Теплий", "Холодний"):
 		expect(main.get_by_text(grade, exact=True).first).to_be_visible()  # none clipped
-	assert english_left([main.inner_text()]) == set()
+	assert english_left([main.inner_text()]) == set(), main.inner_text()
 
 	page.goto("/app/query-report/Campaign ROI?campaign_type=Exhibition")
 	expect(page.locator(".dt-scrollable").get_by_text(demo_loaded.CAMPAIGN).first).to_be_visible()
 	page.wait_for_timeout(1500)
-	texts = [page.locator(".page-head").inner_text(), page.locator(".page-form").inner_text()]
-	texts += page.locator(".page-form input").evaluate_all("(inputs) => inputs.map((i) => i.placeholder || "")")
+	texts = [page.locator(".page-head:visible").inner_text()]
+	texts += page.locator(".page-form input:visible").evaluate_all(
+		"(inputs) => inputs.map((i) => i.placeholder || '')"
+	)
 	texts += page.locator(".dt-cell__content--header").all_inner_texts()
 	texts += page.locator(".chart-container .legend-dataset-text, .chart-legend").all_inner_texts()
 	# every cell but the campaign's name (data)
 	texts += page.locator(".dt-scrollable .dt-cell__content:not(.dt-cell__content--col-1)").all_inner_texts()
-	assert english_left(texts) == set()
+	assert english_left(texts) == set(), [t for t in texts if english_left([t])]

@@ -57,7 +57,7 @@ def test_sales_user_sees_no_copy_or_members_buttons(site, login, users, demo_loa
 	page = login(users["sales_rep"])
 	page.goto(f"/app/campaign/{demo_loaded.CAMPAIGN}")
 	expect(page.locator(".page-head:visible .indicator-pill:visible").first).to_have_text("Running")
-	expect(page.get_by_role("button", name="View")).to_be_visible()  # the form's own buttons came
+	expect(page.get_by_role("button", name="View", exact=True)).to_be_visible()  # the form's own buttons came
 	expect(page.get_by_role("button", name="Copy as new campaign")).to_have_count(0)
 	target_list = site.get_all("Target List", filters={"list_name": ("like", "Expo 2026%")}, pluck="name")[0]
 	page.goto(f"/app/target-list/{target_list}")
@@ -123,7 +123,7 @@ def test_a_response_becomes_a_lead_from_its_form(site, login, users, contact_res
 		time.sleep(0.3)
 		site.db.rollback()  # see what the server committed
 	assert lead and site.db.get_value("Lead", lead, "email_id") == contact.email_id
-	expect(page.get_by_role("button", name="View")).to_be_visible()
+	expect(page.get_by_role("button", name="View", exact=True)).to_be_visible()
 
 
 def test_quick_campaign_from_a_lead_list_selection(site, login, users):

@@ -2,19 +2,11 @@
 frappe.ui.form.on("Target List", {
 	refresh(frm) {
 		frm.trigger("show_preview");
-		frappe.realtime.off("target_list_refreshed");
-		frappe.realtime.on("target_list_refreshed", (data) => {
-			if (data.name === frm.doc.name) frm.reload_doc();
-		});
 		// Each action only for who may run it: refresh and merge write this list, copy writes another,
 		// export creates an Email Group. A reader (Sales User) gets none.
 		if (frm.is_new() || !frm.perm[0].write) return;
-		frm.add_custom_button(__("Refresh Members"), () =>
-			frm.call("refresh_members").then((r) => {
-				if (r.message && r.message.queued) frappe.show_alert(__("Refreshing members in the background"));
-				else frm.reload_doc();
-			})
-		);
+		// the job announces itself; its realtime event reloads the form when it is done
+		frm.add_custom_button(__("Refresh Members"), () => frm.call("refresh_members"));
 		frm.add_custom_button(__("Merge"), () => merge_dialog(frm), __("Members"));
 		frm.add_custom_button(__("Copy Members"), () => copy_dialog(frm), __("Members"));
 		if (frappe.model.can_create("Email Group")) {

@@ -20,13 +20,18 @@
 		};
 	}
 
+	// The selected names, or null after telling the user to select some.
+	function checked(listview) {
+		const names = listview.get_checked_items(true);
+		if (names.length) return names;
+		frappe.msgprint(__("Select the records to add first"));
+		return null;
+	}
+
 	// One step: a Draft campaign, a static list of the selection and the campaign's first activity.
 	function quick_campaign(listview, doctype) {
-		const names = listview.get_checked_items(true);
-		if (!names.length) {
-			frappe.msgprint(__("Select the records to add first"));
-			return;
-		}
+		const names = checked(listview);
+		if (!names) return;
 		const dialog = new frappe.ui.Dialog({
 			title: __("Quick Campaign for {0} selected", [names.length]),
 			fields: [
@@ -85,11 +90,8 @@
 	}
 
 	function add_to_target_list(listview, doctype) {
-		const names = listview.get_checked_items(true);
-		if (!names.length) {
-			frappe.msgprint(__("Select the records to add first"));
-			return;
-		}
+		const names = checked(listview);
+		if (!names) return;
 		const dialog = new frappe.ui.Dialog({
 			title: __("Add to Target List"),
 			fields: [

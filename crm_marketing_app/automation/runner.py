@@ -20,11 +20,11 @@ from frappe.model.document import Document
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, Function
 from frappe.utils import getdate, now_datetime, nowdate
-from frappe.utils.jinja import get_jenv
 
 from crm_marketing_app import jobs
 from crm_marketing_app.automation.selection import due_records, with_party
 from crm_marketing_app.bulk import insert_rows
+from crm_marketing_app.engine import templating
 from crm_marketing_app.engine.distribution import skip_reason
 from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
 from crm_marketing_app.messaging import eligibility, links
@@ -32,6 +32,7 @@ from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_ho
 from crm_marketing_app.messaging.templates import EmailTemplateRenderer
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.todos import insert_todos
+from crm_marketing_app.utils import engine_errors
 
 CHUNK = 500
 LOG = "Marketing Trigger Log"
@@ -263,16 +264,13 @@ def sample_context(trigger, today: date) -> dict | None:
 
 
 def render(template: str, ctx: dict) -> str:
-	"""A trigger's Jinja template; raises the template's own error when it fails."""
-	# as frappe.render_template: no access to dunder attributes from user templates
-	if ".__" in template:
-		frappe.throw(_("Illegal template"))
-	# compiled once per request / job, with the Jinja environment frappe keeps for as long:
-	# compiling costs ~1 ms, more than rendering one record
-	compiled = frappe.local_cache(
-		"crm_marketing_trigger_template", template, lambda: get_jenv().from_string(template)
-	)
-	return compiled.render(ctx)
+	"""A trigger's template (description, or the Email Template it sends) in the sandbox of
+	`engine.templating`: only `doc`, `party`, `trigger` and `today`, as plain data.
+
+	A template that fails raises a translated ValidationError naming only the reason.
+	"""
+	with engine_errors(_("Invalid template")):
+		return templating.render(template, templating.plain(ctx))
 
 
 def _act_each(trigger, rows: list[dict], today: date, act) -> tuple[list[tuple[dict, object]], list]:

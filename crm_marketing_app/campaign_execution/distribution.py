@@ -22,7 +22,7 @@ from crm_marketing_app import jobs
 from crm_marketing_app.bulk import insert_rows, series_name
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity
-from crm_marketing_app.engine.distribution import chunks, split, summary
+from crm_marketing_app.engine.distribution import chunks, split, summary, with_totals
 from crm_marketing_app.engine.messaging import PRESSURE_CHANNELS, send_times
 from crm_marketing_app.messaging import eligibility, links
 from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_hours, as_time, outgoing_account
@@ -62,6 +62,11 @@ MEMBER_FIELDS = {
 def check_distributable(doc) -> None:
 	with engine_errors(_("Cannot distribute")):
 		activity.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
+		activity.check_campaign_approved(
+			doc.campaign,
+			frappe.db.get_value("Campaign", doc.campaign, "campaign_status"),
+			bool(get_settings().allow_unapproved_distribution),
+		)
 	if doc.channel == "Email":
 		outgoing_account()
 
@@ -99,16 +104,17 @@ def distribute_activity(activity: str) -> dict:
 		)
 	channel.finish()
 	log = summary(sent, skipped, len(members))
+	total_sent = frappe.db.count(
+		"Campaign Response", {"campaign_activity": doc.name, "response_type": "Sent"}
+	)
 	frappe.db.set_value(
 		"Campaign Activity",
 		doc.name,
 		{
-			"distributed_count": frappe.db.count(
-				"Campaign Response", {"campaign_activity": doc.name, "response_type": "Sent"}
-			),
+			"distributed_count": total_sent,
 			"status": "Distributed" if doc.status in ("Planned", "In Progress") else doc.status,
 			"last_distributed_on": now_datetime(),
-			"distribution_log": frappe.as_json(log, indent=None),
+			"distribution_log": frappe.as_json(with_totals(log, total_sent), indent=None),
 		},
 	)
 	jobs.commit_chunk()

@@ -12,6 +12,7 @@ import frappe
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, now_datetime
 
+from crm_marketing_app.campaign_execution.eligibility import unsubscribed as person_unsubscribed
 from crm_marketing_app.engine.messaging import (
 	CONSENT_FIELDS,
 	PRESSURE_CHANNELS,
@@ -44,6 +45,12 @@ def annotate(
 	"""
 	if not members:
 		return
+	# the person's own record decides, whatever the member rows say (campaign_execution.eligibility)
+	activity = reference_name if reference_doctype == "Campaign Activity" else None
+	gone = person_unsubscribed(members, activity=activity)
+	for row in members:
+		if (row["member_doctype"], row["member"]) in gone:
+			row["unsubscribed"] = 1
 	if channel == "Email":
 		emails = sorted({(row.get("email") or "").strip() for row in members} - {""})
 		unsubscribed = email_unsubscribed(emails, reference_doctype, reference_name)

@@ -121,7 +121,7 @@ def test_leaving_email_from_a_mail_records_unsubscribed_and_stops_the_next_campa
 
 
 def test_a_registration_for_a_known_email_is_recorded_only_once_the_address_confirms(world):
-	campaign = make_campaign(company=default_company(), campaign_status="Approved").name
+	campaign = make_campaign(company=default_company()).name
 	world.campaigns.append(campaign)
 	email = f"known-{world.tag}@example.com".lower()
 	lead = world.lead("Known", email)
@@ -163,7 +163,7 @@ def test_a_registration_for_a_known_email_is_recorded_only_once_the_address_conf
 
 
 def test_a_new_address_registers_at_once_with_consent_pending_until_it_confirms(world):
-	campaign = make_campaign(company=default_company(), campaign_status="Approved").name
+	campaign = make_campaign(company=default_company()).name
 	world.campaigns.append(campaign)
 	email = f"new-{world.tag}@example.com".lower()
 

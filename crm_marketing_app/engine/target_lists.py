@@ -138,6 +138,21 @@ HAS_RESPONSE, HAS_NO_RESPONSE, IN_LIST, NOT_IN_LIST = (
 RESPONSE_CONDITIONS = (HAS_RESPONSE, HAS_NO_RESPONSE)
 LIST_CONDITIONS = (IN_LIST, NOT_IN_LIST)
 DERIVED = (*MEASURES, *LINE_MEASURES, ACTIVITY_STATUS, *RESPONSE_CONDITIONS, *LIST_CONDITIONS)
+DERIVED_LABELS = {
+	"last_order_date": _("Last Order Date"),
+	"first_order_date": _("First Order Date"),
+	"order_count": _("Order Count"),
+	"total_ordered": _("Total Ordered"),
+	"ordered_item": _("Ordered Item"),
+	"ordered_item_group": _("Ordered Item Group"),
+	"ordered_before": _("Ordered Before"),
+	"ordered_after": _("Ordered After"),
+	ACTIVITY_STATUS: _("Activity Status"),
+	HAS_RESPONSE: _("Has Response"),
+	HAS_NO_RESPONSE: _("Has No Response"),
+	IN_LIST: _("In List"),
+	NOT_IN_LIST: _("Not In List"),
+}
 
 
 @dataclass(frozen=True)

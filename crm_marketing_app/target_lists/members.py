@@ -15,6 +15,7 @@ from frappe.query_builder.functions import Concat, Count, Function
 from frappe.query_builder.terms import NamedParameterWrapper, SubQuery, ValueWrapper
 from frappe.utils import now_datetime
 
+from crm_marketing_app.target_lists import addresses
 from crm_marketing_app.target_lists import query as q
 
 MEMBER = "Target List Member"
@@ -75,7 +76,7 @@ def refresh(target_list_name: str) -> int:
 	doc = frappe.get_doc("Target List", target_list_name)
 	progress = _progress(doc)
 	progress(5)
-	tree = q.compile_for(doc.member_doctype, doc.conditions) if doc.list_type == "Dynamic" else None
+	tree = q.compile_for(doc.member_doctype, doc.conditions, doc.name) if doc.list_type == "Dynamic" else None
 	savepoint = "target_list_refresh"
 	frappe.db.savepoint(savepoint)
 	try:
@@ -146,6 +147,14 @@ def recount(names: list[str], refreshed: bool = False) -> dict[str, int]:
 	if refreshed:
 		update = update.set(target.last_refreshed_on, now_datetime())
 	update.run()
+	for name, member_doctype in frappe.get_all(
+		"Target List",
+		filters={"name": ("in", names), "channel": "Postal Mail"},
+		fields=["name", "member_doctype"],
+		as_list=True,
+	):
+		without = addresses.count_without_address(name, member_doctype)
+		frappe.db.set_value("Target List", name, "members_without_address", without, update_modified=False)
 	return dict(
 		frappe.get_all(
 			"Target List", filters={"name": ("in", names)}, fields=["name", "member_count"], as_list=True
@@ -296,12 +305,19 @@ def on_email_unsubscribe(doc, method=None) -> None:
 def refresh_dynamic_lists(target_list: str | None = None) -> dict[str, int]:
 	"""Refreshes one list, or every Dynamic list, each in its own transaction (committed
 	outside tests): a list that fails is logged and keeps its old members, the others go on.
-	Safe to re-run. Returns the active member count per list refreshed."""
-	names = (
-		[target_list]
-		if target_list
-		else frappe.get_all("Target List", filters={"list_type": "Dynamic"}, pluck="name", order_by="name")
-	)
+	A list's in_list / not_in_list lists are refreshed before it (each once), so it reads
+	their members as of now. Safe to re-run. Returns the active member count per list refreshed."""
+	dynamic = set(frappe.get_all("Target List", filters={"list_type": "Dynamic"}, pluck="name"))
+	try:
+		names = [n for n in q.refresh_order([target_list] if target_list else dynamic) if n in dynamic]
+	except frappe.ValidationError:
+		if target_list:
+			raise
+		# a cycle saved before cycles were refused: each list of it fails on its own below
+		frappe.log_error(title=_("Target Lists depend on each other in a cycle"))
+		names = sorted(dynamic)
+	if target_list and target_list not in names:
+		names.append(target_list)  # a Static list: refresh re-reads its members' details
 	counts = {}
 	for name in names:
 		try:

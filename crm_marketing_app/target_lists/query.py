@@ -16,7 +16,7 @@ from frappe.utils import getdate, nowdate
 
 from crm_marketing_app.engine import target_lists as engine
 from crm_marketing_app.sales_history import sales_documents, sales_lines
-from crm_marketing_app.utils import engine_errors
+from crm_marketing_app.utils import engine_errors, get_settings
 
 MEMBER_DOCTYPES = ("Lead", "Contact", "Customer", "Prospect")
 
@@ -67,12 +67,106 @@ def check_member_doctype(member_doctype: str) -> None:
 		frappe.throw(_("Member Type must be one of {0}").format(", ".join(MEMBER_DOCTYPES)))
 
 
-def compile_for(member_doctype: str, conditions) -> engine.All:
+def condition_rows(conditions) -> list[engine.Condition]:
+	"""Target List Condition rows (documents or dicts, as on the form) for the engine."""
+	return [
+		engine.Condition(
+			c.get("field"),
+			c.get("operator"),
+			c.get("value"),
+			c.get("group"),
+			c.get("campaign"),
+			c.get("campaign_activity"),
+			c.get("within_days"),
+		)
+		for c in conditions
+	]
+
+
+def compile_context(member_doctype: str, rows, list_name: str | None = None) -> engine.Context:
+	"""Today, the response types, the lists `rows` refer to and the activity_status windows."""
+	settings = get_settings()
+	referred = engine.list_dependencies(rows)
+	lists = (
+		dict(
+			frappe.get_all(
+				"Target List",
+				filters={"name": ("in", referred)},
+				fields=["name", "member_doctype"],
+				as_list=True,
+			)
+		)
+		if referred
+		else {}
+	)
+	return engine.Context(
+		today=getdate(nowdate()),
+		response_types=tuple(frappe.get_meta("Campaign Response").get_options("response_type").split("\n")),
+		lists=lists,
+		list_name=list_name,
+		member_doctype=member_doctype,
+		buying_now_days=settings.buying_now_days or engine.BUYING_NOW_DAYS,
+		lapsed_after_days=settings.lapsed_after_days or 0,
+	)
+
+
+def compile_for(member_doctype: str, conditions, list_name: str | None = None):
 	"""Validated condition tree; bad input raises a translated frappe.ValidationError."""
 	check_member_doctype(member_doctype)
-	rows = [(c.get("field"), c.get("operator"), c.get("value")) for c in conditions]
+	rows = condition_rows(conditions)
 	with engine_errors(_("Invalid condition")):
-		return engine.compile_conditions(rows, member_fields(member_doctype), getdate(nowdate()))
+		return engine.compile_conditions(
+			rows, member_fields(member_doctype), compile_context(member_doctype, rows, list_name)
+		)
+
+
+def describe(member_doctype: str, conditions, list_name: str | None = None) -> str:
+	"""The (valid) rule as a sentence in the user's language."""
+	rows = condition_rows(conditions)
+	meta = frappe.get_meta(member_doctype)
+
+	def label(fieldname: str) -> str:
+		if fieldname in engine.DERIVED_LABELS:
+			return _(engine.DERIVED_LABELS[fieldname])
+		return _(meta.get_label(fieldname)) if meta.has_field(fieldname) else fieldname
+
+	context = compile_context(member_doctype, rows, list_name)
+	with engine_errors(_("Invalid condition")):
+		return engine.describe(rows, member_fields(member_doctype), context, label=label, translate=_)
+
+
+def resolved_dates(member_doctype: str, conditions) -> dict[int, str]:
+	return engine.resolved_dates(
+		condition_rows(conditions), member_fields(member_doctype), getdate(nowdate())
+	)
+
+
+def list_graph() -> dict[str, set[str]]:
+	"""Dynamic Target List -> the lists its in_list / not_in_list conditions refer to (one query)."""
+	condition, target = frappe.qb.DocType("Target List Condition"), frappe.qb.DocType("Target List")
+	rows = (
+		frappe.qb.from_(condition)
+		.join(target)
+		.on(target.name == condition.parent)
+		.select(condition.parent, condition.value)
+		.where(
+			(condition.parenttype == "Target List")
+			& (target.list_type == "Dynamic")
+			& condition.field.isin(engine.LIST_CONDITIONS)
+		)
+	).run()
+	graph: dict[str, set[str]] = {}
+	for parent, value in rows:
+		graph.setdefault(parent, set()).add((value or "").strip())
+	return graph
+
+
+def refresh_order(names, changed: dict[str, set[str]] | None = None) -> list[str]:
+	"""`names` and the lists they depend on, dependencies first; `changed` overrides the
+	stored dependencies of a list being saved. A cycle raises a translated ValidationError."""
+	graph = {**list_graph(), **(changed or {})}
+	with engine_errors(_("Invalid condition")):
+		return engine.refresh_order(graph, names)
 
 
 def member_customers(member_doctype: str):
@@ -168,6 +262,32 @@ def _members_enquired(member_doctype: str):
 	return union
 
 
+def _respondents(member_doctype: str, term: engine.Responded):
+	"""Members with a Campaign Response of the type (for the campaign / activity, since the day)."""
+	response = frappe.qb.DocType("Campaign Response")
+	criteria = [
+		response.respondent_doctype == member_doctype,
+		response.response_type == term.response_type,
+	]
+	if term.campaign:
+		criteria.append(response.campaign == term.campaign)
+	if term.campaign_activity:
+		criteria.append(response.campaign_activity == term.campaign_activity)
+	if term.since:
+		criteria.append(response.response_date >= term.since)
+	return frappe.qb.from_(response).select(response.respondent).where(Criterion.all(criteria))
+
+
+def _on_list(target_list: str):
+	"""Members of another list; those marked Excluded there are not on it."""
+	member = frappe.qb.DocType("Target List Member")
+	return (
+		frappe.qb.from_(member)
+		.select(member.member)
+		.where((member.target_list == target_list) & (member.status != "Excluded"))
+	)
+
+
 def null_safe_not(criterion):
 	"""NOT that treats an unknown (NULL) comparison as false, so NOT of it is true."""
 	return Coalesce(criterion, 0) == 0
@@ -237,6 +357,10 @@ class _Builder:
 			return self.enquired.member.notnull()
 		if isinstance(tree, engine.OrderedLine):
 			return self.table.name.isin(_members_with_line(self.member_doctype, tree.terms))
+		if isinstance(tree, engine.Responded):
+			return self.table.name.isin(_respondents(self.member_doctype, tree))
+		if isinstance(tree, engine.OnList):
+			return self.table.name.isin(_on_list(tree.name))
 		if tree.source == "measure":
 			self.needed.add(self.aggregates.alias)
 			column = self.aggregates[tree.name]

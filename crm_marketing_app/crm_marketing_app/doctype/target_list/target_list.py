@@ -2,16 +2,20 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_marketing_app.target_lists import members
-from crm_marketing_app.target_lists.query import compile_for
+from crm_marketing_app.engine.target_lists import list_dependencies
+from crm_marketing_app.target_lists import members, query
 
 
 class TargetList(Document):
 	def validate(self):
+		self.rule_description = None
 		if self.list_type == "Dynamic":
 			if not self.conditions:
 				frappe.throw(_("A Dynamic list needs at least one condition"))
-			compile_for(self.member_doctype, self.conditions)
+			query.compile_for(self.member_doctype, self.conditions, self.name)
+			rows = query.condition_rows(self.conditions)
+			query.refresh_order([self.name], {self.name: list_dependencies(rows)})
+			self.rule_description = query.describe(self.member_doctype, self.conditions, self.name)
 
 	def on_trash(self):
 		tlm = frappe.qb.DocType("Target List Member")

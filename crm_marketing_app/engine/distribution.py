@@ -19,6 +19,7 @@ SKIP_REASONS = (
 	"no_email",
 	"no_phone",
 	"sms_not_configured",
+	"no_postal_address",
 )
 
 

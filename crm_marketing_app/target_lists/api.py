@@ -6,6 +6,7 @@ import frappe
 from frappe.query_builder.functions import Count
 
 from crm_marketing_app.target_lists import members
+from crm_marketing_app.target_lists import query
 from crm_marketing_app.target_lists.query import check_member_doctype, compile_for, member_rows
 
 PREVIEW_ROWS = 20
@@ -15,18 +16,24 @@ PREVIEW_ROWS = 20
 def preview(
 	member_doctype: str, conditions: str | list, exclude_unsubscribed: int = 1, target_list: str | None = None
 ) -> dict:
-	"""Count and first rows of the members the conditions (as on the unsaved form) would give."""
+	"""Count and first rows of the members the conditions (as on the unsaved form) would give,
+	the rule as a sentence, and the day each relative date value means today (by row number)."""
 	frappe.has_permission("Target List", "read", throw=True)
 	check_member_doctype(member_doctype)
 	frappe.has_permission(member_doctype, "read", throw=True)
 	if isinstance(conditions, str):
 		conditions = json.loads(conditions or "[]")
-	tree = compile_for(member_doctype, conditions)
+	tree = compile_for(member_doctype, conditions, target_list)
 	draft = frappe._dict(name=target_list or "", member_doctype=member_doctype)
 	rows = member_rows(draft, tree, exclude_unsubscribed=bool(int(exclude_unsubscribed)))[0]
 	counted = rows.as_("r")
 	count = frappe.qb.from_(counted).select(Count("*")).run()[0][0]
-	return {"count": count, "rows": rows.limit(PREVIEW_ROWS).run(as_dict=True)}
+	return {
+		"count": count,
+		"rows": rows.limit(PREVIEW_ROWS).run(as_dict=True),
+		"sentence": query.describe(member_doctype, conditions, target_list),
+		"dates": {str(row): day for row, day in query.resolved_dates(member_doctype, conditions).items()},
+	}
 
 
 @frappe.whitelist()

@@ -334,3 +334,50 @@ def refresh_dynamic_lists(target_list: str | None = None) -> dict[str, int]:
 		if not frappe.flags.in_test:
 			frappe.db.commit()
 	return counts
+
+
+CONTACT_SELECTIONS = ("all", "primary", "designation")
+
+
+def contacts_of_customers(target_list, which: str = "all", designation: str | None = None) -> str:
+	"""A Static Contact list of the Contacts of the active members of a Customer list: all of
+	them, the primary ones, or those of a designation. Named after the list and the choice;
+	run again, it adds who is new. Returns the Contact list's name."""
+	if target_list.member_doctype != "Customer":
+		frappe.throw(_("Only a list of Customers can be turned into a list of their Contacts"))
+	if which not in CONTACT_SELECTIONS:
+		frappe.throw(_("Choose the Contacts: one of {0}").format(", ".join(CONTACT_SELECTIONS)))
+	designation = (designation or "").strip()
+	if which == "designation" and not designation:
+		frappe.throw(_("Give the Designation of the Contacts"))
+	suffix = {"all": _("Contacts"), "primary": _("Primary Contacts"), "designation": designation}[which]
+	list_name = f"{target_list.list_name}: {suffix}"
+	if not frappe.db.exists("Target List", list_name):
+		frappe.get_doc(
+			{
+				"doctype": "Target List",
+				"list_name": list_name,
+				"member_doctype": "Contact",
+				"list_type": "Static",
+				"channel": target_list.channel,
+				"description": _("Contacts of the Customers on {0}").format(target_list.name),
+			}
+		).insert()
+	contact_list = frappe.get_doc("Target List", list_name)
+	tlm, link = frappe.qb.DocType(MEMBER), frappe.qb.DocType("Dynamic Link")
+	of_customers = (
+		frappe.qb.from_(link)
+		.join(tlm)
+		.on((tlm.member == link.link_name) & (tlm.target_list == target_list.name) & (tlm.status == "Active"))
+		.select(link.parent)
+		.where((link.parenttype == "Contact") & (link.link_doctype == "Customer"))
+	)
+	rows, table = q.member_rows(contact_list)
+	rows = rows.where(table.name.isin(of_customers))
+	if which == "primary":
+		rows = rows.where(table.is_primary_contact == 1)
+	elif which == "designation":
+		rows = rows.where(table.designation == designation)
+	_insert(contact_list, rows, "Copy")
+	recount([contact_list.name])
+	return contact_list.name

@@ -8,6 +8,7 @@ const CRM_SKIP_REASONS = {
 	no_email: __("No email"),
 	no_phone: __("No phone"),
 	sms_not_configured: __("SMS Settings not configured"),
+	no_postal_address: __("No postal address"),
 };
 
 frappe.ui.form.on("Campaign Activity", {

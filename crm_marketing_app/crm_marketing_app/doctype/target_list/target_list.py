@@ -56,3 +56,11 @@ class TargetList(Document):
 		self.check_permission("read")
 		frappe.has_permission("Email Group", "create", throw=True)
 		return members.export_to_email_group(self)
+
+	@frappe.whitelist()
+	def make_contact_list(self, which: str = "all", designation: str | None = None) -> str:
+		"""A Customer list's Contacts (all, primary, or of a designation) as a Contact list."""
+		self.check_permission("read")
+		frappe.has_permission("Target List", "create", throw=True)
+		frappe.has_permission("Contact", "read", throw=True)
+		return members.contacts_of_customers(self, which, designation)

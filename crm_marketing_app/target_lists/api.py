@@ -5,8 +5,7 @@ import json
 import frappe
 from frappe.query_builder.functions import Count
 
-from crm_marketing_app.target_lists import members
-from crm_marketing_app.target_lists import query
+from crm_marketing_app.target_lists import members, query
 from crm_marketing_app.target_lists.query import check_member_doctype, compile_for, member_rows
 
 PREVIEW_ROWS = 20

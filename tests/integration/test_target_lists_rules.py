@@ -2,12 +2,10 @@
 relative dates (buyers of the last 14 days), OR groups, live list membership (A not B),
 key contacts of current customers, and letters with postal addresses."""
 
-import datetime
-
 import frappe
 import pytest
-from freezegun import freeze_time
 from frappe.utils import add_days, getdate, nowdate, random_string
+from freezegun import freeze_time
 
 from crm_marketing_app.target_lists import api, members
 from tests.integration.campaign_execution_fixtures import Scenario

@@ -155,6 +155,30 @@ DERIVED_LABELS = {
 }
 
 
+RESPONSE_TYPE, TARGET_LIST = "response_type", "target_list"
+NARROWING = ("campaign", "campaign_activity", "within_days")
+
+
+def derived_kinds() -> dict[str, dict]:
+	"""Every derived condition with its label, value kind, operators and (for responses) the
+	fields that narrow it: the one definition the form's field picker reads."""
+	kinds = {name: (spec.kind, OPERATORS_BY_KIND[spec.kind]) for name, spec in MEASURES.items()}
+	kinds |= {name: (kind, allowed) for name, (_column, kind, allowed) in LINE_MEASURES.items()}
+	kinds[ACTIVITY_STATUS] = (SELECT, ("=", "!=", "in", "not in"))
+	kinds |= dict.fromkeys(RESPONSE_CONDITIONS, (RESPONSE_TYPE, ("=",)))
+	kinds |= dict.fromkeys(LIST_CONDITIONS, (TARGET_LIST, ("=",)))
+	return {
+		name: {
+			"label": DERIVED_LABELS[name],
+			"kind": kind,
+			"operators": operators,
+			"options": ACTIVITY_STATUSES if name == ACTIVITY_STATUS else (),
+			"narrowed_by": NARROWING if name in RESPONSE_CONDITIONS else (),
+		}
+		for name, (kind, operators) in kinds.items()
+	}
+
+
 @dataclass(frozen=True)
 class Condition:
 	"""One row of a list's conditions, as entered (DESIGN.md "Target lists")."""

@@ -36,6 +36,14 @@ def preview(
 
 
 @frappe.whitelist()
+def condition_fields(member_doctype: str) -> list[dict]:
+	"""The fields and derived conditions a list of `member_doctype` can filter on, for the picker."""
+	frappe.has_permission("Target List", "read", throw=True)
+	check_member_doctype(member_doctype)
+	return query.condition_fields(member_doctype)
+
+
+@frappe.whitelist()
 def add_members(target_list: str, member_doctype: str, names: str | list) -> int:
 	"""Adds the selected records of a list view to a Target List; returns how many were new."""
 	doc = frappe.get_doc("Target List", target_list)

@@ -62,6 +62,35 @@ def member_fields(member_doctype: str) -> dict[str, engine.Field]:
 	return fields
 
 
+def condition_fields(member_doctype: str) -> list[dict]:
+	"""What a condition may use on a list of `member_doctype`: the member's fields from meta,
+	then the derived conditions of the engine, each with label, kind, operators and options."""
+	meta = frappe.get_meta(member_doctype)
+	own = [
+		{
+			"fieldname": name,
+			"label": _(meta.get_label(name)) if meta.has_field(name) else name,
+			"kind": spec.kind,
+			"operators": engine.OPERATORS_BY_KIND[spec.kind],
+			"options": spec.options,
+			"narrowed_by": (),
+		}
+		for name, spec in member_fields(member_doctype).items()
+	]
+	derived = [
+		{**kind, "fieldname": name, "label": _(kind["label"])}
+		for name, kind in engine.derived_kinds().items()
+	]
+	for kind in derived:
+		if kind["kind"] == engine.RESPONSE_TYPE:
+			kind["options"] = response_types()
+	return derived + own
+
+
+def response_types() -> tuple[str, ...]:
+	return tuple(frappe.get_meta("Campaign Response").get_options("response_type").split("\n"))
+
+
 def check_member_doctype(member_doctype: str) -> None:
 	if member_doctype not in MEMBER_DOCTYPES:
 		frappe.throw(_("Member Type must be one of {0}").format(", ".join(MEMBER_DOCTYPES)))
@@ -101,7 +130,7 @@ def compile_context(member_doctype: str, rows, list_name: str | None = None) -> 
 	)
 	return engine.Context(
 		today=getdate(nowdate()),
-		response_types=tuple(frappe.get_meta("Campaign Response").get_options("response_type").split("\n")),
+		response_types=response_types(),
 		lists=lists,
 		list_name=list_name,
 		member_doctype=member_doctype,

@@ -88,6 +88,10 @@ def test_webinar_no_shows():
 		assert set(member_status(recent)) == {no_show}
 	assert stranger not in member_status(target)
 
+	# the picker's definition offers the response types to choose from
+	picker = {f["fieldname"]: f for f in api.condition_fields("Lead")}
+	assert "Attended" in picker["has_response"]["options"] and picker["city"]["kind"] == "text"
+
 
 def test_buyers_of_the_last_14_days_move_out_as_days_pass():
 	today = getdate(nowdate())

@@ -1,7 +1,7 @@
 """Target List refresh benchmark: the set-based refresh against an insert loop and a bare INSERT … SELECT.
 
     cd /opt/bench && CRM_SITE=$SITE env/bin/python apps/crm_marketing_app/benchmarks/target_lists.py
-    # optional, the 1 000 000-Lead run (about 10 GB of scratch rows and several minutes on 2 cores):
+    # optional, the 1 000 000-Lead run (scratch rows of a few GB; about half an hour on 2 cores):
     cd /opt/bench && CRM_BENCH_LEADS=1000000 CRM_SITE=$SITE env/bin/python apps/crm_marketing_app/benchmarks/target_lists.py
 
 Builds CRM_BENCH_LEADS Leads (default 100 000) by bulk SQL inserts, half of them in one city, a

@@ -65,11 +65,11 @@ def member_fields(member_doctype: str) -> dict[str, engine.Field]:
 def condition_fields(member_doctype: str) -> list[dict]:
 	"""What a condition may use on a list of `member_doctype`: the member's fields from meta,
 	then the derived conditions of the engine, each with label, kind, operators and options."""
-	meta = frappe.get_meta(member_doctype)
+	label = field_label(member_doctype)
 	own = [
 		{
 			"fieldname": name,
-			"label": _(meta.get_label(name)) if meta.has_field(name) else name,
+			"label": label(name),
 			"kind": spec.kind,
 			"operators": engine.OPERATORS_BY_KIND[spec.kind],
 			"options": spec.options,
@@ -152,16 +152,25 @@ def compile_for(member_doctype: str, conditions, list_name: str | None = None):
 def describe(member_doctype: str, conditions, list_name: str | None = None) -> str:
 	"""The (valid) rule as a sentence in the user's language."""
 	rows = condition_rows(conditions)
+	context = compile_context(member_doctype, rows, list_name)
+	with engine_errors(_("Invalid condition")):
+		return engine.describe(
+			rows, member_fields(member_doctype), context, label=field_label(member_doctype), translate=_
+		)
+
+
+def field_label(member_doctype: str):
+	"""fieldname -> its translated label: a derived condition's, a field's (standard ones too)."""
 	meta = frappe.get_meta(member_doctype)
 
 	def label(fieldname: str) -> str:
 		if fieldname in engine.DERIVED_LABELS:
 			return _(engine.DERIVED_LABELS[fieldname])
-		return _(meta.get_label(fieldname)) if meta.has_field(fieldname) else fieldname
+		if meta.has_field(fieldname) or fieldname in default_fields:
+			return _(meta.get_label(fieldname))
+		return fieldname
 
-	context = compile_context(member_doctype, rows, list_name)
-	with engine_errors(_("Invalid condition")):
-		return engine.describe(rows, member_fields(member_doctype), context, label=label, translate=_)
+	return label
 
 
 def resolved_dates(member_doctype: str, conditions) -> dict[int, str]:

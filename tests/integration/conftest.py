@@ -61,3 +61,15 @@ def rollback(site):
 	site.db.rollback()
 	site.set_user("Administrator")
 	site.local.lang = "en"
+
+
+@pytest.fixture
+def world():
+	"""A campaign-execution Scenario (its work commits), cleaned up after the test."""
+	from tests.integration.campaign_execution_fixtures import Scenario
+
+	scenario = Scenario()
+	try:
+		yield scenario
+	finally:
+		scenario.cleanup()

@@ -14,16 +14,6 @@ from pypdf import PdfReader
 
 from crm_marketing_app.campaign_execution import distribution
 from crm_marketing_app.campaign_execution.tracking import track
-from tests.integration.campaign_execution_fixtures import Scenario
-
-
-@pytest.fixture
-def world():
-	scenario = Scenario()
-	try:
-		yield scenario
-	finally:
-		scenario.cleanup()
 
 
 def audience(world, responsible=None):

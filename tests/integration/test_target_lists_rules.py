@@ -8,7 +8,6 @@ from frappe.utils import add_days, getdate, nowdate, random_string
 from freezegun import freeze_time
 
 from crm_marketing_app.target_lists import api, members
-from tests.integration.campaign_execution_fixtures import Scenario
 from tests.integration.helpers import (
 	make_campaign,
 	make_campaign_activity,
@@ -17,29 +16,12 @@ from tests.integration.helpers import (
 	make_sales_invoice,
 	make_sales_order,
 )
-from tests.integration.test_target_lists import make_lead, member_status
+from tests.integration.test_target_lists import make_lead, make_list, member_status
 
 
 def on_day(day):
 	"""Frozen at noon: the site's time zone keeps it the same calendar day."""
 	return freeze_time(f"{day} 12:00:00")
-
-
-def make_list(member_doctype="Lead", conditions=(), **fields):
-	"""A Dynamic list of `conditions` as dicts (field, operator, value, and group, campaign, … as needed)."""
-	return frappe.get_doc(
-		{
-			"doctype": "Target List",
-			"list_name": f"TL2 {random_string(10)}",
-			"member_doctype": member_doctype,
-			"list_type": "Dynamic" if conditions else "Static",
-			"conditions": [
-				dict(zip(("field", "operator", "value"), c, strict=False)) if isinstance(c, tuple) else c
-				for c in conditions
-			],
-			**fields,
-		}
-	).insert()
 
 
 def respond(respondent, response_type, campaign, activity=None, on=None, doctype="Lead"):
@@ -260,15 +242,6 @@ def test_key_contacts_of_current_customers_by_designation(fresh_settings):
 		key.make_contact_list("all")
 	with pytest.raises(frappe.ValidationError, match="Give the Designation"):
 		customers.make_contact_list("designation")
-
-
-@pytest.fixture
-def world():
-	scenario = Scenario()
-	try:
-		yield scenario
-	finally:
-		scenario.cleanup()
 
 
 def test_letters_carry_addressee_and_address_and_count_who_has_none(world):

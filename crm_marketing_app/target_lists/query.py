@@ -1,4 +1,4 @@
-"""Turns a compiled condition tree (engine.target_lists) into one frappe.qb SELECT.
+"""Turns a compiled condition tree (engine/target_lists.py) into one frappe.qb SELECT.
 
 The SELECT yields the rows of Target List Member to insert for a list:
 member, member_name, email, phone, status. Sales history comes from
@@ -14,29 +14,29 @@ from frappe.query_builder.functions import Coalesce, Count, IfNull, Max, Min, Nu
 from frappe.query_builder.terms import SubQuery, ValueWrapper
 from frappe.utils import getdate, nowdate
 
-from crm_marketing_app.engine import target_lists as engine
+from crm_marketing_app.engine import target_lists
 from crm_marketing_app.sales_history import sales_documents, sales_lines
 from crm_marketing_app.utils import engine_errors, get_settings
 
 MEMBER_DOCTYPES = ("Lead", "Contact", "Customer", "Prospect")
 
 _KINDS = {
-	"Int": engine.INT,
-	"Long Int": engine.INT,
-	"Float": engine.FLOAT,
-	"Currency": engine.FLOAT,
-	"Percent": engine.FLOAT,
-	"Date": engine.DATE,
-	"Datetime": engine.DATETIME,
-	"Check": engine.CHECK,
-	"Select": engine.SELECT,
+	"Int": target_lists.INT,
+	"Long Int": target_lists.INT,
+	"Float": target_lists.FLOAT,
+	"Currency": target_lists.FLOAT,
+	"Percent": target_lists.FLOAT,
+	"Date": target_lists.DATE,
+	"Datetime": target_lists.DATETIME,
+	"Check": target_lists.CHECK,
+	"Select": target_lists.SELECT,
 }
 _STANDARD = {
-	"name": engine.TEXT,
-	"owner": engine.TEXT,
-	"modified_by": engine.TEXT,
-	"creation": engine.DATETIME,
-	"modified": engine.DATETIME,
+	"name": target_lists.TEXT,
+	"owner": target_lists.TEXT,
+	"modified_by": target_lists.TEXT,
+	"creation": target_lists.DATETIME,
+	"modified": target_lists.DATETIME,
 }
 _NOT_FILTERABLE = {
 	*no_value_fields,
@@ -50,15 +50,15 @@ _NOT_FILTERABLE = {
 }
 
 
-def member_fields(member_doctype: str) -> dict[str, engine.Field]:
+def member_fields(member_doctype: str) -> dict[str, target_lists.Field]:
 	"""Every column of the member DocType a condition may use, with its kind (from meta)."""
-	fields = {name: engine.Field(kind) for name, kind in _STANDARD.items()}
+	fields = {name: target_lists.Field(kind) for name, kind in _STANDARD.items()}
 	for df in frappe.get_meta(member_doctype).fields:
 		if df.fieldtype in _NOT_FILTERABLE or df.fieldname in default_fields:
 			continue
-		kind = _KINDS.get(df.fieldtype, engine.TEXT)
-		options = tuple(o for o in (df.options or "").split("\n") if o) if kind == engine.SELECT else ()
-		fields[df.fieldname] = engine.Field(kind, options)
+		kind = _KINDS.get(df.fieldtype, target_lists.TEXT)
+		options = tuple(o for o in (df.options or "").split("\n") if o) if kind == target_lists.SELECT else ()
+		fields[df.fieldname] = target_lists.Field(kind, options)
 	return fields
 
 
@@ -71,7 +71,7 @@ def condition_fields(member_doctype: str) -> list[dict]:
 			"fieldname": name,
 			"label": label(name),
 			"kind": spec.kind,
-			"operators": engine.OPERATORS_BY_KIND[spec.kind],
+			"operators": target_lists.OPERATORS_BY_KIND[spec.kind],
 			"options": spec.options,
 			"narrowed_by": (),
 		}
@@ -79,10 +79,10 @@ def condition_fields(member_doctype: str) -> list[dict]:
 	]
 	derived = [
 		{**kind, "fieldname": name, "label": _(kind["label"])}
-		for name, kind in engine.derived_kinds().items()
+		for name, kind in target_lists.derived_kinds().items()
 	]
 	for kind in derived:
-		if kind["kind"] == engine.RESPONSE_TYPE:
+		if kind["kind"] == target_lists.RESPONSE_TYPE:
 			kind["options"] = response_types()
 	return derived + own
 
@@ -96,10 +96,10 @@ def check_member_doctype(member_doctype: str) -> None:
 		frappe.throw(_("Member Type must be one of {0}").format(", ".join(MEMBER_DOCTYPES)))
 
 
-def condition_rows(conditions) -> list[engine.Condition]:
-	"""Target List Condition rows (documents or dicts, as on the form) for the engine."""
+def condition_rows(conditions) -> list[target_lists.Condition]:
+	"""Target List Condition rows (documents or dicts, as on the form) for the target_lists."""
 	return [
-		engine.Condition(
+		target_lists.Condition(
 			c.get("field"),
 			c.get("operator"),
 			c.get("value"),
@@ -112,10 +112,10 @@ def condition_rows(conditions) -> list[engine.Condition]:
 	]
 
 
-def compile_context(member_doctype: str, rows, list_name: str | None = None) -> engine.Context:
+def compile_context(member_doctype: str, rows, list_name: str | None = None) -> target_lists.Context:
 	"""Today, the response types, the lists `rows` refer to and the activity_status windows."""
 	settings = get_settings()
-	referred = engine.list_dependencies(rows)
+	referred = target_lists.list_dependencies(rows)
 	lists = (
 		dict(
 			frappe.get_all(
@@ -128,13 +128,13 @@ def compile_context(member_doctype: str, rows, list_name: str | None = None) -> 
 		if referred
 		else {}
 	)
-	return engine.Context(
+	return target_lists.Context(
 		today=getdate(nowdate()),
 		response_types=response_types(),
 		lists=lists,
 		list_name=list_name,
 		member_doctype=member_doctype,
-		buying_now_days=settings.buying_now_days or engine.BUYING_NOW_DAYS,
+		buying_now_days=settings.buying_now_days or target_lists.BUYING_NOW_DAYS,
 		lapsed_after_days=settings.lapsed_after_days or 0,
 	)
 
@@ -144,7 +144,7 @@ def compile_for(member_doctype: str, conditions, list_name: str | None = None):
 	check_member_doctype(member_doctype)
 	rows = condition_rows(conditions)
 	with engine_errors(_("Invalid condition")):
-		return engine.compile_conditions(
+		return target_lists.compile_conditions(
 			rows, member_fields(member_doctype), compile_context(member_doctype, rows, list_name)
 		)
 
@@ -154,7 +154,7 @@ def describe(member_doctype: str, conditions, list_name: str | None = None) -> s
 	rows = condition_rows(conditions)
 	context = compile_context(member_doctype, rows, list_name)
 	with engine_errors(_("Invalid condition")):
-		return engine.describe(
+		return target_lists.describe(
 			rows, member_fields(member_doctype), context, label=field_label(member_doctype), translate=_
 		)
 
@@ -164,8 +164,8 @@ def field_label(member_doctype: str):
 	meta = frappe.get_meta(member_doctype)
 
 	def label(fieldname: str) -> str:
-		if fieldname in engine.DERIVED_LABELS:
-			return _(engine.DERIVED_LABELS[fieldname])
+		if fieldname in target_lists.DERIVED_LABELS:
+			return _(target_lists.DERIVED_LABELS[fieldname])
 		if meta.has_field(fieldname) or fieldname in default_fields:
 			return _(meta.get_label(fieldname))
 		return fieldname
@@ -174,7 +174,7 @@ def field_label(member_doctype: str):
 
 
 def resolved_dates(member_doctype: str, conditions) -> dict[int, str]:
-	return engine.resolved_dates(
+	return target_lists.resolved_dates(
 		condition_rows(conditions), member_fields(member_doctype), getdate(nowdate())
 	)
 
@@ -190,7 +190,7 @@ def list_graph() -> dict[str, set[str]]:
 		.where(
 			(condition.parenttype == "Target List")
 			& (target.list_type == "Dynamic")
-			& condition.field.isin(engine.LIST_CONDITIONS)
+			& condition.field.isin(target_lists.LIST_CONDITIONS)
 		)
 	).run()
 	graph: dict[str, set[str]] = {}
@@ -204,7 +204,7 @@ def refresh_order(names, changed: dict[str, set[str]] | None = None) -> list[str
 	stored dependencies of a list being saved. A cycle raises a translated ValidationError."""
 	graph = {**list_graph(), **(changed or {})}
 	with engine_errors(_("Invalid condition")):
-		return engine.refresh_order(graph, names)
+		return target_lists.refresh_order(graph, names)
 
 
 def member_customers(member_doctype: str):
@@ -300,7 +300,7 @@ def _members_enquired(member_doctype: str):
 	return union
 
 
-def _respondents(member_doctype: str, term: engine.Responded):
+def _respondents(member_doctype: str, term: target_lists.Responded):
 	"""Members with a Campaign Response of the type (for the campaign / activity, since the day)."""
 	response = frappe.qb.DocType("Campaign Response")
 	criteria = [
@@ -339,14 +339,14 @@ def _is_not_set(term, is_text: bool):
 	return term.isnull() | (term == "") if is_text else term.isnull()
 
 
-def _compare(term, c: engine.Compare, is_text: bool = False):
+def _compare(term, c: target_lists.Compare, is_text: bool = False):
 	op, value = c.op, c.value
 	if op == "is set":
 		return _is_set(term, is_text)
 	if op == "is not set":
 		return _is_not_set(term, is_text)
 	if op in ("!=", "not in", "not like"):
-		positive = engine.Compare(
+		positive = target_lists.Compare(
 			c.source, c.name, {"!=": "=", "not in": "in", "not like": "like"}[op], value
 		)
 		# people without a value are "not equal" too (as in Frappe's own filters)
@@ -366,7 +366,7 @@ class _Builder:
 	"""Criteria over the member table `m`; the derived tables they need (sales aggregates,
 	enquiries) are joined once by `join_needed`, not evaluated per row."""
 
-	def __init__(self, member_doctype: str, fields: dict[str, engine.Field]):
+	def __init__(self, member_doctype: str, fields: dict[str, target_lists.Field]):
 		self.member_doctype = member_doctype
 		self.fields = fields
 		# aliased, so correlated subqueries name its columns unambiguously
@@ -382,22 +382,22 @@ class _Builder:
 		return query
 
 	def criterion(self, tree):
-		if isinstance(tree, engine.All):
+		if isinstance(tree, target_lists.All):
 			return (
 				Criterion.all(self.criterion(t) for t in tree.terms) if tree.terms else ValueWrapper(1) == 1
 			)
-		if isinstance(tree, engine.Any_):
+		if isinstance(tree, target_lists.Any_):
 			return Criterion.any(self.criterion(t) for t in tree.terms)
-		if isinstance(tree, engine.Not):
+		if isinstance(tree, target_lists.Not):
 			return null_safe_not(self.criterion(tree.term))
-		if isinstance(tree, engine.Enquired):
+		if isinstance(tree, target_lists.Enquired):
 			self.needed.add(self.enquired.alias)
 			return self.enquired.member.notnull()
-		if isinstance(tree, engine.OrderedLine):
+		if isinstance(tree, target_lists.OrderedLine):
 			return self.table.name.isin(_members_with_line(self.member_doctype, tree.terms))
-		if isinstance(tree, engine.Responded):
+		if isinstance(tree, target_lists.Responded):
 			return self.table.name.isin(_respondents(self.member_doctype, tree))
-		if isinstance(tree, engine.OnList):
+		if isinstance(tree, target_lists.OnList):
 			return self.table.name.isin(_on_list(tree.name))
 		if tree.source == "measure":
 			self.needed.add(self.aggregates.alias)
@@ -406,7 +406,7 @@ class _Builder:
 				column = Coalesce(column, 0)
 			return _compare(column, tree)
 		kind = self.fields[tree.name].kind
-		return _compare(self.table[tree.name], tree, is_text=kind in (engine.TEXT, engine.SELECT))
+		return _compare(self.table[tree.name], tree, is_text=kind in (target_lists.TEXT, target_lists.SELECT))
 
 
 def contact_columns(member_doctype: str, table):

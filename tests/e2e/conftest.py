@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from tests.integration.conftest import BENCH, SITE
+from tests.site import BENCH, SITE, connect
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,18 +43,10 @@ def frappe_cli(*args: str) -> list[str]:
 
 @pytest.fixture(scope="package")
 def site():
-	"""A connection to the site, to create (and commit) what the browser works on."""
-	sites_path = os.path.join(BENCH, "sites")
-	if not os.path.isfile(os.path.join(sites_path, SITE, "site_config.json")):
-		pytest.fail(f"No bench site {SITE!r} under {sites_path} (set CRM_BENCH / CRM_SITE)")
+	"""A connection to the prepared site, to create (and commit) what the browser works on."""
 	if not os.path.exists(CHROMIUM):
 		pytest.fail(f"No Chromium at {CHROMIUM}: apt-get install -y chromium")
-	import frappe
-
-	os.chdir(sites_path)
-	frappe.init(site=SITE, sites_path=sites_path)
-	frappe.connect()
-	frappe.set_user("Administrator")
+	frappe = connect()
 	yield frappe
 	frappe.db.rollback()
 	frappe.destroy()

@@ -4,10 +4,13 @@ import subprocess
 import sys
 
 import frappe
+import pytest
 
+from crm_marketing_app import install
 from tests.integration.helpers import make_campaign, make_customer, make_item, make_sales_order
 
 APP = "crm_marketing_app"
+MODULE = "CRM Marketing App"
 
 
 def frappe_cli(*args: str) -> str:
@@ -53,6 +56,59 @@ def app_state() -> dict:
 	}
 
 
+def ensure_installed():
+	reconnect()
+	if APP not in frappe.get_installed_apps():
+		frappe_cli("install-app", APP)
+	reconnect()
+
+
+def test_install_works_with_a_module_map_cached_before_the_app_and_a_leftover_module_def():
+	reconnect()
+	before = app_state()
+	try:
+		frappe_cli("uninstall-app", APP, "--yes", "--no-backup")
+		reconnect()
+		# An earlier bench command cached the module map before the app was in apps.txt ...
+		stale = {app: modules for app, modules in frappe.local.app_modules.items() if app != APP}
+		frappe.cache.set_value("app_modules", stale)
+		# ... and an install whose DocType sync failed left the app's Module Def behind.
+		frappe.get_doc({"doctype": "Module Def", "module_name": MODULE, "app_name": APP}).insert()
+		frappe.db.commit()
+
+		frappe_cli("install-app", APP)
+		reconnect()
+		assert APP in frappe.get_installed_apps()
+		assert app_state() == before
+	finally:
+		ensure_installed()
+
+
+def test_an_install_whose_after_install_failed_runs_again(monkeypatch):
+	reconnect()
+	before = app_state()
+
+	def broken():
+		raise frappe.ValidationError("simulated failure")
+
+	monkeypatch.setattr(install, "grant_host_permissions", broken)
+	try:
+		with pytest.raises(frappe.ValidationError, match="simulated failure"):
+			install.after_install()
+		reconnect()
+		# Not left half-installed: the same install-app starts over instead of "already installed".
+		assert APP not in frappe.get_installed_apps()
+		assert not frappe.db.exists("Module Def", MODULE)
+
+		frappe_cli("install-app", APP)
+		reconnect()
+		assert APP in frappe.get_installed_apps()
+		assert frappe.db.get_value("Module Def", MODULE, "app_name") == APP
+		assert app_state() == before
+	finally:
+		ensure_installed()
+
+
 def test_second_migrate_changes_nothing():
 	reconnect()
 	before = app_state()
@@ -84,10 +140,7 @@ def test_uninstall_keeps_host_records_and_reinstall_restores_the_app():
 		assert frappe.db.exists("Lead", lead.name)
 		assert frappe.db.get_value("Sales Order", order.name, ["docstatus", "base_net_total"]) == (1, 250)
 	finally:
-		reconnect()
-		if APP not in frappe.get_installed_apps():
-			frappe_cli("install-app", APP)
-		reconnect()
+		ensure_installed()
 
 	try:
 		assert APP in frappe.get_installed_apps()

@@ -261,7 +261,8 @@ def test_letters_carry_addressee_and_address_and_count_who_has_none(world):
 
 	template = world.email_template("Letter", "<p>Dear {{ member_name }},</p><p>our new catalogue.</p>")
 	activity = world.activity(world.campaign(), "Letter", [leads], email_template=template)
-	log = frappe.parse_json(frappe.as_json(activity.distribute()))
+	activity.distribute()
+	log = frappe.parse_json(frappe.db.get_value("Campaign Activity", activity.name, "distribution_log"))
 	assert log["sent"] == 1 and log["skipped"] == {"no_postal_address": 1}
 	letters = activity.letters()
 	assert len(letters) == 1

@@ -6,6 +6,28 @@ from crm_marketing_app.engine.errors import EngineError
 
 
 class TargetListCondition(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		campaign: DF.Link | None
+		campaign_activity: DF.Link | None
+		field: DF.Data
+		group: DF.Int
+		operator: DF.Literal[
+			"=", "!=", ">", ">=", "<", "<=", "in", "not in", "like", "not like", "is set", "is not set"
+		]
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		value: DF.Data | None
+		within_days: DF.Int
+	# end: auto-generated types
+
 	@property
 	def resolves_to(self):
 		"""The day a relative date value means today (virtual: it moves with the calendar)."""

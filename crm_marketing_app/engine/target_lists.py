@@ -128,6 +128,7 @@ LINE_MEASURES = {
 }
 _LINE_DATE_OP = {"ordered_before": "<", "ordered_after": ">="}
 ACTIVITY_STATUS = "activity_status"
+ACTIVITY_STATUS_OPERATORS = ("=", "!=", "in", "not in")
 # ... and conditions on a person's responses and on other lists (operator "=").
 HAS_RESPONSE, HAS_NO_RESPONSE, IN_LIST, NOT_IN_LIST = (
 	"has_response",
@@ -153,30 +154,6 @@ DERIVED_LABELS = {
 	IN_LIST: _("In List"),
 	NOT_IN_LIST: _("Not In List"),
 }
-
-
-RESPONSE_TYPE, TARGET_LIST = "response_type", "target_list"
-NARROWING = ("campaign", "campaign_activity", "within_days")
-
-
-def derived_kinds() -> dict[str, dict]:
-	"""Every derived condition with its label, value kind, operators and (for responses) the
-	fields that narrow it: the one definition the form's field picker reads."""
-	kinds = {name: (spec.kind, OPERATORS_BY_KIND[spec.kind]) for name, spec in MEASURES.items()}
-	kinds |= {name: (kind, allowed) for name, (_column, kind, allowed) in LINE_MEASURES.items()}
-	kinds[ACTIVITY_STATUS] = (SELECT, ("=", "!=", "in", "not in"))
-	kinds |= dict.fromkeys(RESPONSE_CONDITIONS, (RESPONSE_TYPE, ("=",)))
-	kinds |= dict.fromkeys(LIST_CONDITIONS, (TARGET_LIST, ("=",)))
-	return {
-		name: {
-			"label": DERIVED_LABELS[name],
-			"kind": kind,
-			"operators": operators,
-			"options": ACTIVITY_STATUSES if name == ACTIVITY_STATUS else (),
-			"narrowed_by": NARROWING if name in RESPONSE_CONDITIONS else (),
-		}
-		for name, (kind, operators) in kinds.items()
-	}
 
 
 @dataclass(frozen=True)
@@ -266,7 +243,7 @@ def _compile_group(rows, fields: dict[str, Field], context: Context) -> All:
 			line_terms.append(Compare("line", column, line_op, value))
 		elif fieldname == ACTIVITY_STATUS:
 			spec = Field(SELECT, ACTIVITY_STATUSES)
-			_check_operator(row, fieldname, op, ("=", "!=", "in", "not in"))
+			_check_operator(row, fieldname, op, ACTIVITY_STATUS_OPERATORS)
 			value = _parse(row, fieldname, spec, op, raw, context.today)
 			terms.append(_activity_status(op, value, context))
 		elif fieldname in MEASURES:
@@ -415,12 +392,20 @@ def _split_values(text: str, spec: Field) -> list[str]:
 	return [*items, pending] if pending else items
 
 
+# Largest power of ten a number value may have (also the smallest negative one).
+MAX_EXPONENT = 30
+
+
 def _parse_one(row, fieldname, spec: Field, text: str, today: datetime.date):
 	try:
 		if spec.kind == INT:
 			return int(text)
 		if spec.kind == FLOAT:
-			return Decimal(text)
+			number = Decimal(text)
+			# NaN, Infinity and 1e999999 would reach SQL as bare words or overflow it
+			if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
+				raise ValueError(text)
+			return number
 		if spec.kind == DATE:
 			return relative_dates.parse_date(text, today)
 		if spec.kind == DATETIME:

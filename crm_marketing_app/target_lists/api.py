@@ -4,7 +4,9 @@ import json
 
 import frappe
 from frappe.query_builder.functions import Count
+from pypika.terms import LiteralValue
 
+from crm_marketing_app.permissions import readable_names
 from crm_marketing_app.target_lists import members, query
 from crm_marketing_app.target_lists.query import check_member_doctype, compile_for, member_rows
 
@@ -20,11 +22,11 @@ def preview(
 	frappe.has_permission("Target List", "read", throw=True)
 	check_member_doctype(member_doctype)
 	frappe.has_permission(member_doctype, "read", throw=True)
-	if isinstance(conditions, str):
-		conditions = json.loads(conditions or "[]")
 	tree = compile_for(member_doctype, conditions, target_list)
 	draft = frappe._dict(name=target_list or "", member_doctype=member_doctype)
-	rows = member_rows(draft, tree, exclude_unsubscribed=bool(int(exclude_unsubscribed)))[0]
+	rows, table = member_rows(draft, tree, exclude_unsubscribed=bool(int(exclude_unsubscribed)))
+	# only the records the user may read, as their own list would show them (User Permissions…)
+	rows = rows.where(table.name.isin(LiteralValue(f"({readable_names(member_doctype)})")))
 	counted = rows.as_("r")
 	count = frappe.qb.from_(counted).select(Count("*")).run()[0][0]
 	return {
@@ -33,14 +35,6 @@ def preview(
 		"sentence": query.describe(member_doctype, conditions, target_list),
 		"dates": {str(row): day for row, day in query.resolved_dates(member_doctype, conditions).items()},
 	}
-
-
-@frappe.whitelist()
-def condition_fields(member_doctype: str) -> list[dict]:
-	"""The fields and derived conditions a list of `member_doctype` can filter on, for the picker."""
-	frappe.has_permission("Target List", "read", throw=True)
-	check_member_doctype(member_doctype)
-	return query.condition_fields(member_doctype)
 
 
 @frappe.whitelist()

@@ -6,6 +6,8 @@ crm_marketing_app.sales_history, reached per member DocType through the
 customers the member stands for (see `member_customers`).
 """
 
+import json
+
 import frappe
 from frappe import _
 from frappe.model import default_fields, no_value_fields, table_fields
@@ -60,31 +62,6 @@ def member_fields(member_doctype: str) -> dict[str, target_lists.Field]:
 		options = tuple(o for o in (df.options or "").split("\n") if o) if kind == target_lists.SELECT else ()
 		fields[df.fieldname] = target_lists.Field(kind, options)
 	return fields
-
-
-def condition_fields(member_doctype: str) -> list[dict]:
-	"""What a condition may use on a list of `member_doctype`: the member's fields from meta,
-	then the derived conditions of the engine, each with label, kind, operators and options."""
-	label = field_label(member_doctype)
-	own = [
-		{
-			"fieldname": name,
-			"label": label(name),
-			"kind": spec.kind,
-			"operators": target_lists.OPERATORS_BY_KIND[spec.kind],
-			"options": spec.options,
-			"narrowed_by": (),
-		}
-		for name, spec in member_fields(member_doctype).items()
-	]
-	derived = [
-		{**kind, "fieldname": name, "label": _(kind["label"])}
-		for name, kind in target_lists.derived_kinds().items()
-	]
-	for kind in derived:
-		if kind["kind"] == target_lists.RESPONSE_TYPE:
-			kind["options"] = response_types()
-	return derived + own
 
 
 def response_types() -> tuple[str, ...]:
@@ -205,6 +182,34 @@ def refresh_order(names, changed: dict[str, set[str]] | None = None) -> list[str
 	graph = {**list_graph(), **(changed or {})}
 	with engine_errors(_("Invalid condition")):
 		return target_lists.refresh_order(graph, names)
+
+
+def condition_rows(conditions) -> list[tuple]:
+	"""(field, operator, value) of each condition: rows of the form, or a JSON list of objects with
+	text field and operator and a text or number value; anything else is refused."""
+	if isinstance(conditions, str):
+		try:
+			conditions = json.loads(conditions or "[]")
+		except ValueError:
+			conditions = None
+	rows = (
+		[(c.get("field"), c.get("operator"), c.get("value")) for c in conditions]
+		if isinstance(conditions, list | tuple) and all(hasattr(c, "get") for c in conditions)
+		else None
+	)
+	if rows is None or not all(
+		isinstance(field, str | None)
+		and isinstance(op, str | None)
+		and isinstance(value, str | int | float | None)
+		for field, op, value in rows
+	):
+		frappe.throw(
+			_(
+				"Conditions must be a list of field, operator and value, each a text (the value may be a number)"
+			),
+			title=_("Invalid condition"),
+		)
+	return rows
 
 
 def member_customers(member_doctype: str):

@@ -33,7 +33,7 @@ def rollback(site):
 
 @pytest.fixture
 def world():
-	"""A campaign-execution Scenario (its work commits), cleaned up after the test."""
+	"""A campaign-execution Scenario (tests/integration/campaign_execution_fixtures.py), cleaned up after."""
 	from tests.integration.campaign_execution_fixtures import Scenario
 
 	scenario = Scenario()

@@ -7,7 +7,7 @@ import pytest
 from frappe.utils import add_days, getdate, nowdate, random_string
 from freezegun import freeze_time
 
-from crm_marketing_app.target_lists import api, members
+from crm_marketing_app.target_lists import api, members, picker
 from tests.integration.helpers import (
 	make_campaign,
 	make_campaign_activity,
@@ -70,9 +70,12 @@ def test_webinar_no_shows():
 		assert set(member_status(recent)) == {no_show}
 	assert stranger not in member_status(target)
 
-	# the picker's definition offers the response types to choose from
-	picker = {f["fieldname"]: f for f in api.condition_fields("Lead")}
-	assert "Attended" in picker["has_response"]["options"] and picker["city"]["kind"] == "text"
+	# the picker offers the new conditions, with the response types to choose from
+	offered = {f["fieldname"]: f for f in picker.condition_fields("Lead")}
+	assert "Attended" in offered["has_response"]["options"] and offered["has_response"]["operators"] == ["="]
+	assert (
+		offered["not_in_list"]["fieldtype"] == "Link" and offered["not_in_list"]["options"] == "Target List"
+	)
 
 
 def test_buyers_of_the_last_14_days_move_out_as_days_pass():

@@ -219,24 +219,3 @@ def test_resolved_dates_only_for_date_fields():
 		Condition("ordered_before", "=", "-1y"),
 	]
 	assert resolved_dates(rows, FIELDS, TODAY) == {1: "2026-03-17", 4: "2025-03-31"}
-
-
-def test_one_definition_of_the_derived_conditions_for_the_picker():
-	from crm_marketing_app.engine.target_lists import DERIVED, derived_kinds
-
-	kinds = derived_kinds()
-	assert set(kinds) == set(DERIVED)
-	assert kinds["has_response"]["narrowed_by"] == ("campaign", "campaign_activity", "within_days")
-	assert kinds["in_list"] == {
-		"label": "In List",
-		"kind": "target_list",
-		"operators": ("=",),
-		"options": (),
-		"narrowed_by": (),
-	}
-	# every operator the picker offers compiles
-	for name, kind in kinds.items():
-		if kind["kind"] in (DATE, FLOAT, "int"):
-			for op in kind["operators"]:
-				value = "today-1d" if kind["kind"] == DATE else "1"
-				compile_((name, op, value))

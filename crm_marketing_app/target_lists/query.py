@@ -73,22 +73,6 @@ def check_member_doctype(member_doctype: str) -> None:
 		frappe.throw(_("Member Type must be one of {0}").format(", ".join(MEMBER_DOCTYPES)))
 
 
-def condition_rows(conditions) -> list[target_lists.Condition]:
-	"""Target List Condition rows (documents or dicts, as on the form) for the target_lists."""
-	return [
-		target_lists.Condition(
-			c.get("field"),
-			c.get("operator"),
-			c.get("value"),
-			c.get("group"),
-			c.get("campaign"),
-			c.get("campaign_activity"),
-			c.get("within_days"),
-		)
-		for c in conditions
-	]
-
-
 def compile_context(member_doctype: str, rows, list_name: str | None = None) -> target_lists.Context:
 	"""Today, the response types, the lists `rows` refer to and the activity_status windows."""
 	settings = get_settings()
@@ -184,24 +168,27 @@ def refresh_order(names, changed: dict[str, set[str]] | None = None) -> list[str
 		return target_lists.refresh_order(graph, names)
 
 
-def condition_rows(conditions) -> list[tuple]:
-	"""(field, operator, value) of each condition: rows of the form, or a JSON list of objects with
-	text field and operator and a text or number value; anything else is refused."""
+def condition_rows(conditions) -> list[target_lists.Condition]:
+	"""The engine's rows of the conditions: rows of the form, or a JSON list of objects whose
+	field, operator, campaign and activity are texts and whose value, group and within_days are
+	texts or numbers; anything else is refused."""
 	if isinstance(conditions, str):
 		try:
 			conditions = json.loads(conditions or "[]")
 		except ValueError:
 			conditions = None
 	rows = (
-		[(c.get("field"), c.get("operator"), c.get("value")) for c in conditions]
+		[target_lists.Condition(*(c.get(f) for f in _CONDITION_COLUMNS)) for c in conditions]
 		if isinstance(conditions, list | tuple) and all(hasattr(c, "get") for c in conditions)
 		else None
 	)
+	texts, scalars = (str, type(None)), (str, int, float, type(None))
 	if rows is None or not all(
-		isinstance(field, str | None)
-		and isinstance(op, str | None)
-		and isinstance(value, str | int | float | None)
-		for field, op, value in rows
+		all(
+			isinstance(getattr(row, f), texts) for f in ("field", "operator", "campaign", "campaign_activity")
+		)
+		and all(isinstance(getattr(row, f), scalars) for f in ("value", "group", "within_days"))
+		for row in rows
 	):
 		frappe.throw(
 			_(
@@ -210,6 +197,10 @@ def condition_rows(conditions) -> list[tuple]:
 			title=_("Invalid condition"),
 		)
 	return rows
+
+
+# the columns of Target List Condition, in the order of engine.target_lists.Condition
+_CONDITION_COLUMNS = ("field", "operator", "value", "group", "campaign", "campaign_activity", "within_days")
 
 
 def member_customers(member_doctype: str):

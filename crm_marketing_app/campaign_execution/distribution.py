@@ -27,6 +27,7 @@ from crm_marketing_app.engine.messaging import PRESSURE_CHANNELS, send_times
 from crm_marketing_app.messaging import eligibility, links
 from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_hours, as_time, outgoing_account
 from crm_marketing_app.messaging.templates import EmailTemplateRenderer
+from crm_marketing_app.target_lists.addresses import address_block, best_addresses
 from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings, site_url
 
@@ -431,15 +432,21 @@ def record_failures(doc, members: list[dict], failed: list[tuple[dict, str]], ti
 
 
 class Letter(Channel):
-	"""Sent responses per chunk; at the end one merged PDF of the letters not yet printed.
+	"""A letter per member with a postal address (the others are skipped and counted); at the
+	end one merged PDF of the letters not yet printed.
 
-	The PDF holds every Sent letter created after the previous letters PDF, so a
-	run that crashed before its PDF is printed by the next run, and a run with
-	nobody new makes no PDF.
+	The letter is its Sent response. The PDF holds every Sent letter created after the
+	previous letters PDF, so a run that crashed before its PDF is printed by the next run,
+	and a run with nobody new makes no PDF.
 	"""
 
-	def create_artefacts(self, members):
-		pass  # the letter is the Sent response; its text is rendered into the PDF at the end
+	def send(self, members):
+		with_address = postal_addresses(members)
+		reached = [m for m in members if (m["member_doctype"], m["member"]) in with_address]
+		if reached:
+			insert_sent_responses(self.doc, reached, self.now)
+		skipped = len(members) - len(reached)
+		return reached, Counter({"no_postal_address": skipped} if skipped else {})
 
 	def finish(self):
 		f = frappe.qb.DocType("File")
@@ -460,10 +467,10 @@ class Letter(Channel):
 		)
 		if not responses:
 			return
-		self.doc.flags.letter_responses = responses
 		# The print format's own template over a bare page: no stylesheet for wkhtmltopdf to fetch from the site.
 		letters = frappe.render_template(
-			frappe.db.get_value("Print Format", LETTERS_PRINT_FORMAT, "html"), {"doc": self.doc}
+			frappe.db.get_value("Print Format", LETTERS_PRINT_FORMAT, "html"),
+			{"doc": self.doc, "letters": render_letters(self.doc, responses)},
 		)
 		pdf = get_pdf(
 			f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{letters}</body></html>"
@@ -478,9 +485,29 @@ class Letter(Channel):
 		)
 		jobs.commit_chunk()
 
+	def context(self, member, details):
+		"""Adds the addressee and the postal address (`{{ address }}`) to the template's context."""
+		context = super().context(member, details)
+		address = member.get("address")
+		context["address"] = address_block(address) if address else ""
+		return context
+
+
+def postal_addresses(members: list[dict]) -> dict[tuple[str, str], dict]:
+	"""{(member_doctype, member): Address} of the members that have a postal address."""
+	by_doctype: dict[str, list[str]] = {}
+	for member in members:
+		by_doctype.setdefault(member["member_doctype"], []).append(member["member"])
+	return {
+		(doctype, name): address
+		for doctype, names in by_doctype.items()
+		for name, address in best_addresses(doctype, names).items()
+	}
+
 
 def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
-	"""The letter text of each Sent response (all of the activity's when no names are given)."""
+	"""The letter of each Sent response (all of the activity's when no names are given):
+	the addressee and postal address, then the template's text."""
 	filters = {"campaign_activity": doc.name, "response_type": "Sent"}
 	if response_names is not None:
 		filters["name"] = ("in", response_names)
@@ -501,9 +528,20 @@ def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
 	channel = Letter(doc)
 	letters = []
 	for batch in chunks(responses, CHUNK_SIZE):
-		details = member_details(batch)
-		letters.extend(channel.render_body(channel.context(member, details)) for member in batch)
+		details, addresses = member_details(batch), postal_addresses(batch)
+		for member in batch:
+			member["address"] = addresses.get((member["member_doctype"], member["member"]))
+			context = channel.context(member, details)
+			letters.append(addressee_html(context) + channel.render_body(context))
 	return letters
+
+
+def addressee_html(context: dict) -> str:
+	"""The window of the envelope: who, at which firm, and where."""
+	lines = [frappe.utils.escape_html(context["member_name"])]
+	if context["company"] and context["company"] != context["member_name"]:
+		lines.append(frappe.utils.escape_html(context["company"]))
+	return f'<div class="letter-addressee">{"<br>".join(lines)}<br>{context["address"]}</div>'
 
 
 class SMS(Channel):

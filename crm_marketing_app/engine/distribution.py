@@ -26,6 +26,7 @@ SKIP_REASONS = (
 	"template_failed",
 	"quiet_hours",
 	"sms_not_configured",
+	"no_postal_address",
 )
 
 

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from crm_marketing_app.engine import relative_dates
 from crm_marketing_app.engine.errors import EngineError, _
 
 TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
@@ -95,7 +96,7 @@ def _int(template: str, value) -> int:
 	return int(number)
 
 
-def _parse_operand(kind: str, text: str, fieldname: str):
+def _parse_operand(kind: str, text: str, fieldname: str, today: date):
 	try:
 		if kind == NUMBER:
 			number = float(text)
@@ -103,14 +104,16 @@ def _parse_operand(kind: str, text: str, fieldname: str):
 				raise ValueError
 			return number
 		if kind == DATE:
-			return date.fromisoformat(text)
+			return relative_dates.parse_date(text, today)
 		if kind == DATETIME:
+			if relative_dates.looks_relative(text):
+				return datetime.combine(relative_dates.resolve(text, today), datetime.min.time())
 			return (
 				datetime.fromisoformat(text)
 				if len(text) > 10
 				else datetime.combine(date.fromisoformat(text), datetime.min.time())
 			)
-	except ValueError:
+	except (ValueError, EngineError):
 		raise EngineError(_("Value {0} is not valid for field {1}"), text, fieldname) from None
 	return text
 
@@ -129,8 +132,11 @@ def parse_rule(
 	value: str | None = None,
 	response_type: str | None = None,
 	within_days=0,
+	today: date | None = None,
 ) -> Rule:
-	"""Validates a rule as entered; `fields` maps the DocType's fieldnames to their fieldtypes."""
+	"""Validates a rule as entered; `fields` maps the DocType's fieldnames to their fieldtypes.
+	A relative date value (today-30d) is resolved against `today` (default: the system's)."""
+	today = today or date.today()
 	points = _int(_("Points must be a whole number, not {0}"), points)
 	if points == 0:
 		raise EngineError(_("Points cannot be zero"))
@@ -171,13 +177,13 @@ def parse_rule(
 		items = [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
 		if not items:
 			raise EngineError(_("Operator {0} needs a comma-separated list of values"), operator)
-		values = tuple(_parse_operand(kind, item, field) for item in items)
+		values = tuple(_parse_operand(kind, item, field, today) for item in items)
 	elif not value:
 		raise EngineError(_("Operator {0} needs a value (use “is not set” for empty fields)"), operator)
 	elif operator in ("like", "not like"):
 		values = (value if "%" in value else f"%{value}%",)
 	else:
-		values = (_parse_operand(kind, value, field),)
+		values = (_parse_operand(kind, value, field, today),)
 	return Rule(name, ATTRIBUTE, points, max_points, field=field, kind=kind, operator=operator, values=values)
 
 

@@ -2,6 +2,7 @@
 
 import frappe
 from frappe import _
+from frappe.utils import getdate, nowdate
 
 from crm_marketing_app.engine import scoring
 from crm_marketing_app.utils import engine_errors
@@ -59,6 +60,7 @@ def parse(rule, doctype: str) -> scoring.Rule:
 		within_days=rule.get("within_days"),
 		fields=fieldtypes(doctype),
 		response_types=response_types(),
+		today=getdate(nowdate()),
 	)
 
 
@@ -70,7 +72,8 @@ def validate(rule) -> scoring.Rule:
 
 
 def enabled_rules(doctype: str) -> list[scoring.Rule]:
-	return frappe.cache.hget(CACHE_KEY, doctype, lambda: _load_enabled_rules(doctype))
+	"""Cached per day: a relative date value (today-30d) means another day tomorrow."""
+	return frappe.cache.hget(CACHE_KEY, f"{doctype}:{nowdate()}", lambda: _load_enabled_rules(doctype))
 
 
 def _load_enabled_rules(doctype: str) -> list[scoring.Rule]:

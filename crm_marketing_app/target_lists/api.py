@@ -7,7 +7,7 @@ from frappe.query_builder.functions import Count
 from pypika.terms import LiteralValue
 
 from crm_marketing_app.permissions import readable_names
-from crm_marketing_app.target_lists import members
+from crm_marketing_app.target_lists import members, query
 from crm_marketing_app.target_lists.query import check_member_doctype, compile_for, member_rows
 
 PREVIEW_ROWS = 20
@@ -17,18 +17,24 @@ PREVIEW_ROWS = 20
 def preview(
 	member_doctype: str, conditions: str | list, exclude_unsubscribed: int = 1, target_list: str | None = None
 ) -> dict:
-	"""Count and first rows of the members the conditions (as on the unsaved form) would give."""
+	"""Count and first rows of the members the conditions (as on the unsaved form) would give,
+	the rule as a sentence, and the day each relative date value means today (by row number)."""
 	frappe.has_permission("Target List", "read", throw=True)
 	check_member_doctype(member_doctype)
 	frappe.has_permission(member_doctype, "read", throw=True)
-	tree = compile_for(member_doctype, conditions)
+	tree = compile_for(member_doctype, conditions, target_list)
 	draft = frappe._dict(name=target_list or "", member_doctype=member_doctype)
 	rows, table = member_rows(draft, tree, exclude_unsubscribed=bool(int(exclude_unsubscribed)))
 	# only the records the user may read, as their own list would show them (User Permissions…)
 	rows = rows.where(table.name.isin(LiteralValue(f"({readable_names(member_doctype)})")))
 	counted = rows.as_("r")
 	count = frappe.qb.from_(counted).select(Count("*")).run()[0][0]
-	return {"count": count, "rows": rows.limit(PREVIEW_ROWS).run(as_dict=True)}
+	return {
+		"count": count,
+		"rows": rows.limit(PREVIEW_ROWS).run(as_dict=True),
+		"sentence": query.describe(member_doctype, conditions, target_list),
+		"dates": {str(row): day for row, day in query.resolved_dates(member_doctype, conditions).items()},
+	}
 
 
 @frappe.whitelist()

@@ -17,6 +17,7 @@ from frappe.utils import now_datetime
 
 from crm_marketing_app import jobs
 from crm_marketing_app.bulk import insert_select
+from crm_marketing_app.target_lists import addresses
 from crm_marketing_app.target_lists import query as q
 
 MEMBER = "Target List Member"
@@ -64,7 +65,7 @@ def refresh(target_list_name: str) -> int:
 	doc = frappe.get_doc("Target List", target_list_name)
 	progress = _progress(doc)
 	progress(5)
-	tree = q.compile_for(doc.member_doctype, doc.conditions) if doc.list_type == "Dynamic" else None
+	tree = q.compile_for(doc.member_doctype, doc.conditions, doc.name) if doc.list_type == "Dynamic" else None
 	savepoint = "target_list_refresh"
 	frappe.db.savepoint(savepoint)
 	try:
@@ -135,6 +136,14 @@ def recount(names: list[str], refreshed: bool = False) -> dict[str, int]:
 	if refreshed:
 		update = update.set(target.last_refreshed_on, now_datetime())
 	update.run()
+	for name, member_doctype in frappe.get_all(
+		"Target List",
+		filters={"name": ("in", names), "channel": "Postal Mail"},
+		fields=["name", "member_doctype"],
+		as_list=True,
+	):
+		without = addresses.count_without_address(name, member_doctype)
+		frappe.db.set_value("Target List", name, "members_without_address", without, update_modified=False)
 	return dict(
 		frappe.get_all(
 			"Target List", filters={"name": ("in", names)}, fields=["name", "member_count"], as_list=True
@@ -282,12 +291,19 @@ def on_email_unsubscribe(doc, method=None) -> None:
 def refresh_dynamic_lists(target_list: str | None = None) -> dict[str, int]:
 	"""Refreshes one list, or every Dynamic list, each in its own transaction
 	(crm_marketing_app.jobs.commit_chunk): a list that fails is logged and keeps its old members, the others go on.
-	Safe to re-run. Returns the active member count per list refreshed."""
-	names = (
-		[target_list]
-		if target_list
-		else frappe.get_all("Target List", filters={"list_type": "Dynamic"}, pluck="name", order_by="name")
-	)
+	A list's in_list / not_in_list lists are refreshed before it (each once), so it reads
+	their members as of now. Safe to re-run. Returns the active member count per list refreshed."""
+	dynamic = set(frappe.get_all("Target List", filters={"list_type": "Dynamic"}, pluck="name"))
+	try:
+		names = [n for n in q.refresh_order([target_list] if target_list else dynamic) if n in dynamic]
+	except frappe.ValidationError:
+		if target_list:
+			raise
+		# a cycle saved before cycles were refused: each list of it fails on its own below
+		frappe.log_error(title=_("Target Lists depend on each other in a cycle"))
+		names = sorted(dynamic)
+	if target_list and target_list not in names:
+		names.append(target_list)  # a Static list: refresh re-reads its members' details
 	counts = {}
 	for name in names:
 		try:
@@ -303,3 +319,50 @@ def refresh_dynamic_lists(target_list: str | None = None) -> dict[str, int]:
 			continue
 		jobs.commit_chunk()
 	return counts
+
+
+CONTACT_SELECTIONS = ("all", "primary", "designation")
+
+
+def contacts_of_customers(target_list, which: str = "all", designation: str | None = None) -> str:
+	"""A Static Contact list of the Contacts of the active members of a Customer list: all of
+	them, the primary ones, or those of a designation. Named after the list and the choice;
+	run again, it adds who is new. Returns the Contact list's name."""
+	if target_list.member_doctype != "Customer":
+		frappe.throw(_("Only a list of Customers can be turned into a list of their Contacts"))
+	if which not in CONTACT_SELECTIONS:
+		frappe.throw(_("Choose the Contacts: one of {0}").format(", ".join(CONTACT_SELECTIONS)))
+	designation = (designation or "").strip()
+	if which == "designation" and not designation:
+		frappe.throw(_("Give the Designation of the Contacts"))
+	suffix = {"all": _("Contacts"), "primary": _("Primary Contacts"), "designation": designation}[which]
+	list_name = f"{target_list.list_name}: {suffix}"
+	if not frappe.db.exists("Target List", list_name):
+		frappe.get_doc(
+			{
+				"doctype": "Target List",
+				"list_name": list_name,
+				"member_doctype": "Contact",
+				"list_type": "Static",
+				"channel": target_list.channel,
+				"description": _("Contacts of the Customers on {0}").format(target_list.name),
+			}
+		).insert()
+	contact_list = frappe.get_doc("Target List", list_name)
+	tlm, link = frappe.qb.DocType(MEMBER), frappe.qb.DocType("Dynamic Link")
+	of_customers = (
+		frappe.qb.from_(link)
+		.join(tlm)
+		.on((tlm.member == link.link_name) & (tlm.target_list == target_list.name) & (tlm.status == "Active"))
+		.select(link.parent)
+		.where((link.parenttype == "Contact") & (link.link_doctype == "Customer"))
+	)
+	rows, table = q.member_rows(contact_list)
+	rows = rows.where(table.name.isin(of_customers))
+	if which == "primary":
+		rows = rows.where(table.is_primary_contact == 1)
+	elif which == "designation":
+		rows = rows.where(table.designation == designation)
+	_insert(contact_list, rows, "Copy")
+	recount([contact_list.name])
+	return contact_list.name

@@ -10,7 +10,7 @@ from frappe import _
 
 from crm_marketing_app.engine import target_lists as engine
 from crm_marketing_app.engine.errors import _ as mark_translatable
-from crm_marketing_app.target_lists.query import check_member_doctype, member_fields
+from crm_marketing_app.target_lists.query import check_member_doctype, member_fields, response_types
 
 # Derived measure → (label, value widget fieldtype, options: a DocType for Link, a tuple for Select).
 MEASURE_WIDGETS = {
@@ -23,6 +23,11 @@ MEASURE_WIDGETS = {
 	"ordered_before": (mark_translatable("Ordered Before"), "Date", None),
 	"ordered_after": (mark_translatable("Ordered On or After"), "Date", None),
 	engine.ACTIVITY_STATUS: (mark_translatable("Activity Status"), "Select", engine.ACTIVITY_STATUSES),
+	# options filled in from Campaign Response's meta by derived_measures
+	engine.HAS_RESPONSE: (mark_translatable("Has Response"), "Select", None),
+	engine.HAS_NO_RESPONSE: (mark_translatable("Has No Response"), "Select", None),
+	engine.IN_LIST: (mark_translatable("In List"), "Link", "Target List"),
+	engine.NOT_IN_LIST: (mark_translatable("Not In List"), "Link", "Target List"),
 }
 # A value widget per kind, for fields and measures without a widget of their own.
 KIND_WIDGETS = {
@@ -58,6 +63,8 @@ def derived_measures() -> list[dict]:
 	for fieldname in engine.DERIVED:
 		label, fieldtype, options = MEASURE_WIDGETS.get(fieldname, (None, None, None))
 		kind, operators = measure_kind(fieldname)
+		if fieldname in engine.RESPONSE_CONDITIONS:
+			options = response_types()
 		out.append(
 			entry(
 				fieldname,
@@ -78,6 +85,8 @@ def measure_kind(fieldname: str) -> tuple[str, tuple]:
 		return kind, operators
 	if fieldname == engine.ACTIVITY_STATUS:
 		return engine.SELECT, engine.ACTIVITY_STATUS_OPERATORS
+	if fieldname in engine.RESPONSE_CONDITIONS or fieldname in engine.LIST_CONDITIONS:
+		return engine.TEXT, ("=",)
 	kind = engine.MEASURES[fieldname].kind
 	return kind, engine.OPERATORS_BY_KIND[kind]
 

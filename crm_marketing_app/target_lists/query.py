@@ -18,7 +18,7 @@ from frappe.utils import getdate, nowdate
 
 from crm_marketing_app.engine import target_lists
 from crm_marketing_app.sales_history import sales_documents, sales_lines
-from crm_marketing_app.utils import engine_errors
+from crm_marketing_app.utils import engine_errors, get_settings
 
 MEMBER_DOCTYPES = ("Lead", "Contact", "Customer", "Prospect")
 
@@ -64,37 +64,131 @@ def member_fields(member_doctype: str) -> dict[str, target_lists.Field]:
 	return fields
 
 
+def response_types() -> tuple[str, ...]:
+	return tuple(frappe.get_meta("Campaign Response").get_options("response_type").split("\n"))
+
+
 def check_member_doctype(member_doctype: str) -> None:
 	if member_doctype not in MEMBER_DOCTYPES:
 		frappe.throw(_("Member Type must be one of {0}").format(", ".join(MEMBER_DOCTYPES)))
 
 
-def compile_for(member_doctype: str, conditions) -> target_lists.All:
+def compile_context(member_doctype: str, rows, list_name: str | None = None) -> target_lists.Context:
+	"""Today, the response types, the lists `rows` refer to and the activity_status windows."""
+	settings = get_settings()
+	referred = target_lists.list_dependencies(rows)
+	lists = (
+		dict(
+			frappe.get_all(
+				"Target List",
+				filters={"name": ("in", referred)},
+				fields=["name", "member_doctype"],
+				as_list=True,
+			)
+		)
+		if referred
+		else {}
+	)
+	return target_lists.Context(
+		today=getdate(nowdate()),
+		response_types=response_types(),
+		lists=lists,
+		list_name=list_name,
+		member_doctype=member_doctype,
+		buying_now_days=settings.buying_now_days or target_lists.BUYING_NOW_DAYS,
+		lapsed_after_days=settings.lapsed_after_days or 0,
+	)
+
+
+def compile_for(member_doctype: str, conditions, list_name: str | None = None):
 	"""Validated condition tree; bad input raises a translated frappe.ValidationError."""
 	check_member_doctype(member_doctype)
 	rows = condition_rows(conditions)
 	with engine_errors(_("Invalid condition")):
-		return target_lists.compile_conditions(rows, member_fields(member_doctype), getdate(nowdate()))
+		return target_lists.compile_conditions(
+			rows, member_fields(member_doctype), compile_context(member_doctype, rows, list_name)
+		)
 
 
-def condition_rows(conditions) -> list[tuple]:
-	"""(field, operator, value) of each condition: rows of the form, or a JSON list of objects with
-	text field and operator and a text or number value; anything else is refused."""
+def describe(member_doctype: str, conditions, list_name: str | None = None) -> str:
+	"""The (valid) rule as a sentence in the user's language."""
+	rows = condition_rows(conditions)
+	context = compile_context(member_doctype, rows, list_name)
+	with engine_errors(_("Invalid condition")):
+		return target_lists.describe(
+			rows, member_fields(member_doctype), context, label=field_label(member_doctype), translate=_
+		)
+
+
+def field_label(member_doctype: str):
+	"""fieldname -> its translated label: a derived condition's, a field's (standard ones too)."""
+	meta = frappe.get_meta(member_doctype)
+
+	def label(fieldname: str) -> str:
+		if fieldname in target_lists.DERIVED_LABELS:
+			return _(target_lists.DERIVED_LABELS[fieldname])
+		if meta.has_field(fieldname) or fieldname in default_fields:
+			return _(meta.get_label(fieldname))
+		return fieldname
+
+	return label
+
+
+def resolved_dates(member_doctype: str, conditions) -> dict[int, str]:
+	return target_lists.resolved_dates(
+		condition_rows(conditions), member_fields(member_doctype), getdate(nowdate())
+	)
+
+
+def list_graph() -> dict[str, set[str]]:
+	"""Dynamic Target List -> the lists its in_list / not_in_list conditions refer to (one query)."""
+	condition, target = frappe.qb.DocType("Target List Condition"), frappe.qb.DocType("Target List")
+	rows = (
+		frappe.qb.from_(condition)
+		.join(target)
+		.on(target.name == condition.parent)
+		.select(condition.parent, condition.value)
+		.where(
+			(condition.parenttype == "Target List")
+			& (target.list_type == "Dynamic")
+			& condition.field.isin(target_lists.LIST_CONDITIONS)
+		)
+	).run()
+	graph: dict[str, set[str]] = {}
+	for parent, value in rows:
+		graph.setdefault(parent, set()).add((value or "").strip())
+	return graph
+
+
+def refresh_order(names, changed: dict[str, set[str]] | None = None) -> list[str]:
+	"""`names` and the lists they depend on, dependencies first; `changed` overrides the
+	stored dependencies of a list being saved. A cycle raises a translated ValidationError."""
+	graph = {**list_graph(), **(changed or {})}
+	with engine_errors(_("Invalid condition")):
+		return target_lists.refresh_order(graph, names)
+
+
+def condition_rows(conditions) -> list[target_lists.Condition]:
+	"""The engine's rows of the conditions: rows of the form, or a JSON list of objects whose
+	field, operator, campaign and activity are texts and whose value, group and within_days are
+	texts or numbers; anything else is refused."""
 	if isinstance(conditions, str):
 		try:
 			conditions = json.loads(conditions or "[]")
 		except ValueError:
 			conditions = None
 	rows = (
-		[(c.get("field"), c.get("operator"), c.get("value")) for c in conditions]
+		[target_lists.Condition(*(c.get(f) for f in _CONDITION_COLUMNS)) for c in conditions]
 		if isinstance(conditions, list | tuple) and all(hasattr(c, "get") for c in conditions)
 		else None
 	)
+	texts, scalars = (str, type(None)), (str, int, float, type(None))
 	if rows is None or not all(
-		isinstance(field, str | None)
-		and isinstance(op, str | None)
-		and isinstance(value, str | int | float | None)
-		for field, op, value in rows
+		all(
+			isinstance(getattr(row, f), texts) for f in ("field", "operator", "campaign", "campaign_activity")
+		)
+		and all(isinstance(getattr(row, f), scalars) for f in ("value", "group", "within_days"))
+		for row in rows
 	):
 		frappe.throw(
 			_(
@@ -103,6 +197,10 @@ def condition_rows(conditions) -> list[tuple]:
 			title=_("Invalid condition"),
 		)
 	return rows
+
+
+# the columns of Target List Condition, in the order of engine.target_lists.Condition
+_CONDITION_COLUMNS = ("field", "operator", "value", "group", "campaign", "campaign_activity", "within_days")
 
 
 def member_customers(member_doctype: str):
@@ -198,6 +296,32 @@ def _members_enquired(member_doctype: str):
 	return union
 
 
+def _respondents(member_doctype: str, term: target_lists.Responded):
+	"""Members with a Campaign Response of the type (for the campaign / activity, since the day)."""
+	response = frappe.qb.DocType("Campaign Response")
+	criteria = [
+		response.respondent_doctype == member_doctype,
+		response.response_type == term.response_type,
+	]
+	if term.campaign:
+		criteria.append(response.campaign == term.campaign)
+	if term.campaign_activity:
+		criteria.append(response.campaign_activity == term.campaign_activity)
+	if term.since:
+		criteria.append(response.response_date >= term.since)
+	return frappe.qb.from_(response).select(response.respondent).where(Criterion.all(criteria))
+
+
+def _on_list(target_list: str):
+	"""Members of another list; those marked Excluded there are not on it."""
+	member = frappe.qb.DocType("Target List Member")
+	return (
+		frappe.qb.from_(member)
+		.select(member.member)
+		.where((member.target_list == target_list) & (member.status != "Excluded"))
+	)
+
+
 def null_safe_not(criterion):
 	"""NOT that treats an unknown (NULL) comparison as false, so NOT of it is true."""
 	return Coalesce(criterion, 0) == 0
@@ -267,6 +391,10 @@ class _Builder:
 			return self.enquired.member.notnull()
 		if isinstance(tree, target_lists.OrderedLine):
 			return self.table.name.isin(_members_with_line(self.member_doctype, tree.terms))
+		if isinstance(tree, target_lists.Responded):
+			return self.table.name.isin(_respondents(self.member_doctype, tree))
+		if isinstance(tree, target_lists.OnList):
+			return self.table.name.isin(_on_list(tree.name))
 		if tree.source == "measure":
 			self.needed.add(self.aggregates.alias)
 			column = self.aggregates[tree.name]

@@ -229,3 +229,32 @@ def test_campaign_roi_and_funnel_reports_show_their_charts(login, users, demo_lo
 	expect(bars.first).to_contain_text("13")
 	expect(page.locator(".report-summary")).to_contain_text("Reference Campaigns")
 	screenshot(page, "campaign-funnel")
+
+
+def test_target_list_form_shows_the_rule_and_the_day_a_relative_date_means(site, login, users):
+	"""Two OR groups with a relative date: the preview states the rule and the row its day."""
+	suffix = site.generate_hash(length=6)
+	target = site.get_doc(
+		{
+			"doctype": "Target List",
+			"list_name": f"E2E Recent {suffix}",
+			"member_doctype": "Lead",
+			"list_type": "Dynamic",
+			"conditions": [
+				{"group": 1, "field": "city", "operator": "=", "value": f"Kyiv {suffix}"},
+				{"group": 2, "field": "creation", "operator": ">=", "value": "today-14d"},
+			],
+		}
+	).insert()
+	site.db.commit()
+	day = str(site.utils.add_days(site.utils.nowdate(), -14))
+	page = login(users["marketing_user"])
+	page.goto(f"/app/target-list/{target.name}")
+	preview = page.locator('[data-fieldname="preview_html"]')
+	expect(preview).to_contain_text(f"(City is Kyiv {suffix}) or (Created On is at least today-14d ({day}))")
+	expect(page.locator('[data-fieldname="rule_description"]')).to_contain_text("or (Created On")
+	# the grid row of the relative date shows the day it resolves to
+	expect(page.locator('.grid-row[data-idx="2"]')).to_contain_text(
+		site.utils.formatdate(day, site.utils.get_user_date_format())
+	)
+	screenshot(page, "target-list-rule")

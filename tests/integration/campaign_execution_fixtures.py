@@ -30,6 +30,7 @@ class Scenario:
 	def __init__(self):
 		self.tag = random_string(6)
 		self.campaigns, self.activities, self.lists, self.people, self.users = [], [], [], [], []
+		self.addresses = []
 
 	def user(self, roles: list[str], prefix: str) -> str:
 		name = make_user(roles, prefix=prefix)
@@ -60,6 +61,24 @@ class Scenario:
 			frappe.db.set_value("Lead", lead.name, "lead_owner", None)
 		self.people.append(("Lead", lead.name))
 		return lead.name
+
+	def address(self, doctype: str, name: str, city: str = "Kyiv") -> str:
+		"""A primary postal Address of a record (what a letter is sent to)."""
+		address = frappe.get_doc(
+			{
+				"doctype": "Address",
+				"address_title": f"{name} {self.tag}",
+				"address_type": "Postal",
+				"address_line1": f"{len(self.addresses) + 1} Khreshchatyk St",
+				"city": city,
+				"pincode": "01001",
+				"country": "Ukraine",
+				"is_primary_address": 1,
+				"links": [{"link_doctype": doctype, "link_name": name}],
+			}
+		).insert()
+		self.addresses.append(address.name)
+		return address.name
 
 	def target_list(self, members: list[tuple[str, str]]) -> str:
 		"""A static list of Leads; `members` as (lead, status). Rows are written by the bulk-row
@@ -148,6 +167,8 @@ class Scenario:
 			frappe.db.delete("Lead", {"name": ("in", people)})
 			frappe.db.delete("Contact Phone", {"parent": ("in", people)})
 			frappe.db.delete("Contact", {"name": ("in", people)})
+		frappe.db.delete("Dynamic Link", {"parenttype": "Address", "parent": ("in", self.addresses or [""])})
+		frappe.db.delete("Address", {"name": ("in", self.addresses or [""])})
 		frappe.db.delete("Target List Member", {"target_list": ("in", self.lists or [""])})
 		frappe.db.delete("Target List", {"name": ("in", self.lists or [""])})
 		frappe.db.delete("Campaign Target Product", {"parent": ("in", self.campaigns or [""])})

@@ -264,7 +264,9 @@ def test_email_queues_one_personal_tracked_mail_per_reachable_member(world):
 
 
 def test_letter_makes_one_merged_pdf_and_no_second_one_on_rerun(world):
-	_people, lists, _owner = audience(world)
+	people, lists, _owner = audience(world)
+	for key in ("shared", "plain", "owned", "no_contact"):  # a letter needs a postal address
+		world.address("Lead", people[key])
 	template = world.email_template(
 		"Letter", "<p>Dear {{ member_name }} of {{ company }},</p><p>welcome.</p>"
 	)

@@ -54,7 +54,11 @@ def make_list(member_doctype="Lead", conditions=(), **fields):
 			"list_name": f"TL {random_string(10)}",
 			"member_doctype": member_doctype,
 			"list_type": "Dynamic" if conditions else "Static",
-			"conditions": [{"field": f, "operator": o, "value": v} for f, o, v in conditions],
+			# (field, operator, value), or a dict with group, campaign, … too
+			"conditions": [
+				c if isinstance(c, dict) else dict(zip(("field", "operator", "value"), c, strict=True))
+				for c in conditions
+			],
 			**fields,
 		}
 	).insert()

@@ -125,6 +125,16 @@ def test_date_operators(field, operator, value, field_value, expected):
 	assert (points_of(attr(field, operator, value), {field: field_value}) == 10) is expected
 
 
+def test_relative_date_values_resolve_against_the_day_of_parsing():
+	recent = attr("last_contact", ">=", "today-30d", today=date(2026, 6, 15))
+	assert recent.values == (datetime(2026, 5, 16),)
+	assert points_of(recent, {"last_contact": "2026-05-20 09:00:00"}) == 10
+	assert points_of(recent, {"last_contact": "2026-05-01 09:00:00"}) == 0
+	assert attr("birthday", "<", "-18y", today=date(2026, 6, 15)).values == (date(2008, 6, 15),)
+	with pytest.raises(EngineError, match="Value today-3x is not valid for field birthday"):
+		attr("birthday", "<", "today-3x")
+
+
 def test_activity_once_per_occurrence_window_and_cap():
 	visits = [("Website Visit", datetime(2026, 6, d)) for d in (1, 5, 10, 12, 14)] + [("Downloaded", NOW)]
 	assert points_of(activity(points=3), responses=visits) == 3

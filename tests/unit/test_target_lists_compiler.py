@@ -18,6 +18,7 @@ from crm_marketing_app.engine.target_lists import (
 	All,
 	Any_,
 	Compare,
+	Context,
 	Enquired,
 	Field,
 	Not,
@@ -37,7 +38,7 @@ FIELDS = {
 
 
 def compile_(*rows):
-	return compile_conditions(rows, FIELDS, TODAY)
+	return compile_conditions(rows, FIELDS, Context(TODAY))
 
 
 def test_fields_become_typed_comparisons():

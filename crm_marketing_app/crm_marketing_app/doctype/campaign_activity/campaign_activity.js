@@ -11,6 +11,7 @@ const CRM_SKIP_REASONS = {
 	template_failed: __("Template failed"),
 	quiet_hours: __("Quiet hours"),
 	sms_not_configured: __("SMS Settings not configured"),
+	no_postal_address: __("No postal address"),
 };
 
 frappe.ui.form.on("Campaign Activity", {

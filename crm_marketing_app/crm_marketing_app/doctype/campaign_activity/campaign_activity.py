@@ -107,5 +107,6 @@ class CampaignActivity(Document):
 		frappe.msgprint(_("Distribution started; the progress bar shows how far it got."), alert=True)
 
 	def letters(self) -> list[str]:
-		"""Letter texts for the print format "Campaign Letters" (the current run's, else all Sent)."""
-		return render_letters(self, self.flags.letter_responses)
+		"""Every Sent letter, for printing "Campaign Letters" from the desk (distribution
+		renders the letters of its own run and hands them to the print format itself)."""
+		return render_letters(self)

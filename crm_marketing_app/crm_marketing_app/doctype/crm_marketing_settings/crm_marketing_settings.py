@@ -19,8 +19,10 @@ class CRMMarketingSettings(Document):
 		allow_unapproved_distribution: DF.Check
 		attribution_model: DF.Literal["First Touch", "Last Touch", "Linear", "Position Based", "Time Decay"]
 		attribution_window_days: DF.Int
+		buying_now_days: DF.Int
 		default_sender: DF.Link | None
 		hot_threshold: DF.Int
+		lapsed_after_days: DF.Int
 		warm_threshold: DF.Int
 
 	# end: auto-generated types
@@ -33,6 +35,14 @@ class CRMMarketingSettings(Document):
 			)
 		with engine_errors():
 			attribution.check_window(self.attribution_window_days)
+		if (self.buying_now_days or 0) < 1:
+			frappe.throw(_("Buying Now (Days) must be at least 1"))
+		if self.lapsed_after_days and self.lapsed_after_days < self.buying_now_days:
+			frappe.throw(
+				_("Lapsed After (Days) ({0}) must be 0 or at least Buying Now (Days) ({1})").format(
+					self.lapsed_after_days, self.buying_now_days
+				)
+			)
 
 	def on_change(self):
 		on_settings_change(self)

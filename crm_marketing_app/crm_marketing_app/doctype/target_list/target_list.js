@@ -14,6 +14,9 @@ frappe.ui.form.on("Target List", {
 				frm.call("export_to_email_group").then((r) => frappe.set_route("Form", "Email Group", r.message))
 			, __("Members"));
 		}
+		if (frm.doc.member_doctype === "Customer") {
+			frm.add_custom_button(__("List of their Contacts"), () => contacts_dialog(frm), __("Members"));
+		}
 	},
 	list_type: (frm) => frm.trigger("show_preview"),
 	member_doctype: (frm) => frm.trigger("show_preview"),
@@ -21,6 +24,7 @@ frappe.ui.form.on("Target List", {
 	show_preview: frappe.utils.debounce((frm) => {
 		const wrapper = frm.get_field("preview_html").$wrapper;
 		const conditions = (frm.doc.conditions || []).filter((c) => c.field && c.operator);
+		const fields = ["group", "field", "operator", "value", "campaign", "campaign_activity", "within_days"];
 		if (frm.doc.list_type !== "Dynamic" || !conditions.length) {
 			wrapper.empty();
 			return;
@@ -28,11 +32,18 @@ frappe.ui.form.on("Target List", {
 		frappe
 			.xcall("crm_marketing_app.target_lists.api.preview", {
 				member_doctype: frm.doc.member_doctype,
-				conditions: conditions.map(({ field, operator, value }) => ({ field, operator, value })),
+				conditions: conditions.map((c) => Object.fromEntries(fields.map((f) => [f, c[f]]))),
 				exclude_unsubscribed: frm.doc.exclude_unsubscribed,
 				target_list: frm.is_new() ? null : frm.doc.name,
 			})
-			.then(({ count, rows }) => wrapper.html(preview_html(count, rows)))
+			.then(({ count, rows, sentence, dates }) => {
+				// the day each relative date means today, on its row (by position among the rows sent)
+				conditions.forEach((c, i) => {
+					c.resolves_to = dates[String(i + 1)] || null;
+				});
+				frm.refresh_field("conditions");
+				wrapper.html(preview_html(count, rows, sentence));
+			})
 			.catch(() => wrapper.html(`<p class="text-danger">${__("The conditions are not valid")}</p>`));
 	}, 500),
 });
@@ -41,17 +52,22 @@ frappe.ui.form.on("Target List Condition", {
 	field: (frm) => frm.trigger("show_preview"),
 	operator: (frm) => frm.trigger("show_preview"),
 	value: (frm) => frm.trigger("show_preview"),
+	group: (frm) => frm.trigger("show_preview"),
+	campaign: (frm) => frm.trigger("show_preview"),
+	campaign_activity: (frm) => frm.trigger("show_preview"),
+	within_days: (frm) => frm.trigger("show_preview"),
 	conditions_remove: (frm) => frm.trigger("show_preview"),
 });
 
-function preview_html(count, rows) {
+function preview_html(count, rows, sentence) {
 	const body = rows
 		.map(
 			(r) => `<tr><td>${frappe.utils.escape_html(r.member)}</td><td>${frappe.utils.escape_html(r.member_name || "")}</td>
 			<td>${frappe.utils.escape_html(r.email || "")}</td><td>${__(r.status)}</td></tr>`
 		)
 		.join("");
-	return `<p><b>${__("{0} matching records", [count])}</b></p>
+	return `<p>${__("Members are records where")} <i>${frappe.utils.escape_html(sentence)}</i></p>
+		<p><b>${__("{0} matching records", [count])}</b></p>
 		<table class="table table-bordered table-condensed"><thead><tr><th>${__("Member")}</th><th>${__("Member Name")}</th>
 		<th>${__("Email")}</th><th>${__("Status")}</th></tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -97,6 +113,35 @@ function copy_dialog(frm) {
 				frappe.show_alert({ message: __("{0} members copied", [r.message]), indicator: "green" })
 			),
 		__("Copy Members")
+	);
+}
+
+function contacts_dialog(frm) {
+	frappe.prompt(
+		[
+			{
+				fieldname: "which",
+				fieldtype: "Select",
+				label: __("Contacts"),
+				options: [
+					{ value: "all", label: __("All Contacts") },
+					{ value: "primary", label: __("Primary Contacts") },
+					{ value: "designation", label: __("Contacts of a Designation") },
+				],
+				default: "all",
+				reqd: 1,
+			},
+			{
+				fieldname: "designation",
+				fieldtype: "Data",
+				label: __("Designation"),
+				depends_on: "eval:doc.which=='designation'",
+				mandatory_depends_on: "eval:doc.which=='designation'",
+			},
+		],
+		({ which, designation }) =>
+			frm.call("make_contact_list", { which, designation }).then((r) => frappe.set_route("Form", "Target List", r.message)),
+		__("List of their Contacts")
 	);
 }
 

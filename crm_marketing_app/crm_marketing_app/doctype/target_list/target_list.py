@@ -3,8 +3,8 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_marketing_app import jobs
-from crm_marketing_app.target_lists import members
-from crm_marketing_app.target_lists.query import compile_for
+from crm_marketing_app.engine.target_lists import list_dependencies
+from crm_marketing_app.target_lists import members, query
 
 
 class TargetList(Document):
@@ -29,13 +29,19 @@ class TargetList(Document):
 		list_type: DF.Literal["Static", "Dynamic"]
 		member_count: DF.Int
 		member_doctype: DF.Literal["Lead", "Contact", "Customer", "Prospect"]
+		members_without_address: DF.Int
+		rule_description: DF.SmallText | None
 
 	# end: auto-generated types
 	def validate(self):
+		self.rule_description = None
 		if self.list_type == "Dynamic":
 			if not self.conditions:
 				frappe.throw(_("A Dynamic list needs at least one condition"))
-			compile_for(self.member_doctype, self.conditions)
+			query.compile_for(self.member_doctype, self.conditions, self.name)
+			rows = query.condition_rows(self.conditions)
+			query.refresh_order([self.name], {self.name: list_dependencies(rows)})
+			self.rule_description = query.describe(self.member_doctype, self.conditions, self.name)
 
 	def on_trash(self):
 		tlm = frappe.qb.DocType("Target List Member")
@@ -67,3 +73,11 @@ class TargetList(Document):
 		self.check_permission("read")
 		frappe.has_permission("Email Group", "create", throw=True)
 		return members.export_to_email_group(self)
+
+	@frappe.whitelist()
+	def make_contact_list(self, which: str = "all", designation: str | None = None) -> str:
+		"""A Customer list's Contacts (all, primary, or of a designation) as a Contact list."""
+		self.check_permission("read")
+		frappe.has_permission("Target List", "create", throw=True)
+		frappe.has_permission("Contact", "read", throw=True)
+		return members.contacts_of_customers(self, which, designation)

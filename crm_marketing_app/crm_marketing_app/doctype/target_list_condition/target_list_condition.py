@@ -1,4 +1,8 @@
 from frappe.model.document import Document
+from frappe.utils import getdate, nowdate
+
+from crm_marketing_app.engine import relative_dates
+from crm_marketing_app.engine.errors import EngineError
 
 
 class TargetListCondition(Document):
@@ -10,7 +14,10 @@ class TargetListCondition(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		campaign: DF.Link | None
+		campaign_activity: DF.Link | None
 		field: DF.Data
+		group: DF.Int
 		operator: DF.Literal[
 			"=", "!=", ">", ">=", "<", "<=", "in", "not in", "like", "not like", "is set", "is not set"
 		]
@@ -18,5 +25,15 @@ class TargetListCondition(Document):
 		parentfield: DF.Data
 		parenttype: DF.Data
 		value: DF.Data | None
+		within_days: DF.Int
 	# end: auto-generated types
-	pass
+
+	@property
+	def resolves_to(self):
+		"""The day a relative date value means today (virtual: it moves with the calendar)."""
+		if not relative_dates.looks_relative(self.value):
+			return None
+		try:
+			return relative_dates.resolve(self.value, getdate(nowdate()))
+		except EngineError:
+			return None

@@ -49,6 +49,7 @@ doc_events = {
 		"on_update": [
 			"crm_marketing_app.suppliers.costs.on_campaign_update",
 			"crm_marketing_app.attribution.events.on_cost_change",
+			"crm_marketing_app.offers.campaign_offer.sync",
 		],
 	},
 	"Campaign Activity": {
@@ -67,8 +68,16 @@ doc_events = {
 		"on_cancel": "crm_marketing_app.suppliers.costs.on_purchase_invoice_change",
 	},
 	"Sales Order": {
-		"on_submit": "crm_marketing_app.attribution.events.on_submit",
-		"on_cancel": "crm_marketing_app.attribution.events.on_cancel",
+		"validate": "crm_marketing_app.offers.redemption.validate",
+		"before_submit": "crm_marketing_app.offers.redemption.before_submit",
+		"on_submit": [
+			"crm_marketing_app.attribution.events.on_submit",
+			"crm_marketing_app.offers.redemption.on_submit",
+		],
+		"on_cancel": [
+			"crm_marketing_app.attribution.events.on_cancel",
+			"crm_marketing_app.offers.redemption.on_cancel",
+		],
 	},
 	"Sales Invoice": {
 		"on_submit": "crm_marketing_app.attribution.events.on_submit",

@@ -1,7 +1,8 @@
 """Sales Order / Sales Invoice `on_submit` and `on_cancel`: write and remove Campaign Attribution rows;
 and the hooks keeping the Campaign rollups true when costs or leads change.
 
-Order of precedence: the document's own `campaign`, then a campaign whose
+Order of precedence: the document's own `campaign`, then the campaign whose
+Coupon Code (shared or personal) the order carries, then a campaign whose
 `promo_code` the document carries, then the settings' model over the
 customer's (its lead's, its contacts') Campaign Responses inside the window.
 An invoice made from a Sales Order is never attributed: its order already is
@@ -100,6 +101,11 @@ def attribute(doc: Document) -> tuple[list, str | None]:
 		return [], None
 	if doc.get("campaign"):
 		return [(doc.campaign, Decimal(1))], "Campaign Field"
+	coupon_campaign = doc.get("coupon_code") and frappe.db.get_value(
+		"Coupon Code", doc.coupon_code, "campaign"
+	)
+	if coupon_campaign:
+		return [(coupon_campaign, Decimal(1))], "Coupon Code"
 	code = (doc.get("promo_code") or "").strip()
 	if code:
 		campaign = frappe.db.get_value("Campaign", {"promo_code": code}, "name")

@@ -22,6 +22,7 @@ from frappe.utils.pdf import get_pdf
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity as rules
 from crm_marketing_app.engine import distribution as audience_rules
+from crm_marketing_app.offers.coupons import check_issuable, codes_of, personal_coupons
 from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings
 
@@ -57,6 +58,8 @@ MEMBER_FIELDS = {
 def check_distributable(doc) -> None:
 	with engine_errors(_("Cannot distribute")):
 		rules.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
+	if doc.personal_coupons:
+		check_issuable(doc)
 	if doc.channel == "Email" and not EmailAccount.find_outgoing():
 		frappe.throw(
 			_("Set up an outgoing Email Account before distributing by Email"), title=_("Cannot distribute")
@@ -79,6 +82,7 @@ def distribute_activity(activity: str) -> dict:
 		reached, chunk_skipped = audience_rules.split(chunk, doc.channel, done)
 		skipped.update(chunk_skipped)
 		if reached:
+			channel.coupons = personal_coupons(doc, reached)
 			reached, channel_skipped = channel.send(reached)
 			skipped.update(channel_skipped)
 			sent += len(reached)
@@ -211,6 +215,7 @@ class Channel:
 		self.doc = doc
 		self.now = now()
 		self.user = frappe.session.user
+		self.coupons = {}  # {(member_doctype, member): personal coupon code} of the chunk
 
 	def send(self, members: list[dict]) -> tuple[list[dict], Counter]:
 		"""Creates the artefacts and Sent responses; returns the members reached and any skipped."""
@@ -239,6 +244,7 @@ class Channel:
 			"phone": member.get("phone") or "",
 			"campaign": self.doc.campaign,
 			"activity": self.doc.subject,
+			"coupon_code": self.coupons.get((member["member_doctype"], member["member"]), ""),
 			"tracking_url": tracking_url(
 				self.doc.name,
 				member["member_doctype"],
@@ -428,6 +434,7 @@ def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
 	letters = []
 	for batch in audience_rules.chunks(responses, CHUNK_SIZE):
 		details = member_details(batch)
+		channel.coupons = codes_of(doc.name, batch)
 		letters.extend(channel.render_body(channel.context(member, details)) for member in batch)
 	return letters
 

@@ -11,16 +11,17 @@ from frappe import _
 from frappe.utils import getdate, today
 
 from crm_marketing_app.engine import offers as rules
+from crm_marketing_app.engine.errors import _ as mark_translatable
 from crm_marketing_app.utils import engine_errors
 
-TITLE = _("Invalid Campaign Offer")
+TITLE = mark_translatable("Invalid Campaign Offer")
 
 
 def validate(doc) -> None:
 	"""Campaign `validate`: an offer that cannot become a Pricing Rule stops the save."""
 	if not doc.offer_type:
 		return
-	with engine_errors(TITLE):
+	with engine_errors(_(TITLE)):
 		rules.check_offer(
 			doc.offer_type,
 			doc.offer_discount_percentage,
@@ -29,9 +30,9 @@ def validate(doc) -> None:
 			products(doc),
 		)
 	if not doc.company:
-		frappe.throw(_("An offer needs the campaign's Company"), frappe.ValidationError, title=TITLE)
+		frappe.throw(_("An offer needs the campaign's Company"), frappe.ValidationError, title=_(TITLE))
 	if (doc.offer_maximum_use or 0) < 0:
-		frappe.throw(_("Offer Maximum Use cannot be negative"), frappe.ValidationError, title=TITLE)
+		frappe.throw(_("Offer Maximum Use cannot be negative"), frappe.ValidationError, title=_(TITLE))
 	owner = doc.promo_code and frappe.db.get_value("Coupon Code", doc.promo_code, "campaign")
 	if doc.promo_code and frappe.db.exists("Coupon Code", doc.promo_code) and owner != doc.name:
 		frappe.throw(
@@ -39,7 +40,7 @@ def validate(doc) -> None:
 				frappe.bold(doc.promo_code)
 			),
 			frappe.ValidationError,
-			title=TITLE,
+			title=_(TITLE),
 		)
 
 

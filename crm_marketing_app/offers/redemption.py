@@ -5,10 +5,13 @@ returns the use itself (`update_coupon_code_count`). Attribution is in crm_marke
 """
 
 import frappe
+from erpnext.accounts.doctype.pricing_rule.utils import get_applied_pricing_rules
 from frappe import _
 from frappe.utils import now
 
-TITLE = _("Invalid Coupon Code")
+from crm_marketing_app.engine.errors import _ as mark_translatable
+
+TITLE = mark_translatable("Invalid Coupon Code")
 COUPON_FIELDS = ("name", "campaign", "campaign_activity", "issued_to_doctype", "issued_to", "pricing_rule")
 
 
@@ -29,7 +32,7 @@ def validate(doc, method=None) -> None:
 				frappe.bold(coupon.name), coupon.campaign, company, doc.company
 			),
 			frappe.ValidationError,
-			title=TITLE,
+			title=_(TITLE),
 		)
 	price_with_any_code_of_the_rule(doc, coupon)
 
@@ -41,6 +44,9 @@ def price_with_any_code_of_the_rule(doc, coupon) -> None:
 	recognised = frappe.db.get_value("Coupon Code", {"pricing_rule": coupon.pricing_rule}, "name")
 	if recognised == coupon.name or doc.get("ignore_pricing_rule"):
 		return
+	for row in doc.items:
+		if not get_applied_pricing_rules(row.pricing_rules):
+			row.pricing_rules = None  # else ERPNext re-reads the empty list of rules instead of looking again
 	doc.coupon_code = recognised
 	try:
 		doc.set_missing_item_details(for_validate=True)
@@ -62,7 +68,7 @@ def before_submit(doc, method=None) -> None:
 				frappe.bold(code), used, maximum
 			),
 			frappe.ValidationError,
-			title=TITLE,
+			title=_(TITLE),
 		)
 
 

@@ -10,6 +10,7 @@ from crm_marketing_app.campaign_execution.distribution import (
 	render_letters,
 )
 from crm_marketing_app.engine import activity as rules
+from crm_marketing_app.offers import coupons
 from crm_marketing_app.utils import engine_errors
 
 
@@ -55,6 +56,23 @@ class CampaignActivity(Document):
 		if self.status == "Planned":
 			self.db_set("status", "In Progress")
 		frappe.msgprint(_("Distribution started; the progress bar shows how far it got."), alert=True)
+
+	@frappe.whitelist()
+	def generate_personal_coupons(self) -> dict | None:
+		"""Queues `crm_marketing_app.offers.coupons.generate_personal_coupons` (inline under tests)."""
+		self.check_permission("write")
+		coupons.check_issuable(self)
+		if frappe.flags.in_test:
+			return coupons.generate_personal_coupons(self.name)
+		frappe.enqueue(
+			"crm_marketing_app.offers.coupons.generate_personal_coupons",
+			queue="long",
+			timeout=3600,
+			job_id=f"personal_coupons::{self.name}",
+			deduplicate=True,
+			activity=self.name,
+		)
+		frappe.msgprint(_("Issuing personal coupons; the progress bar shows how far it got."), alert=True)
 
 	def letters(self) -> list[str]:
 		"""Letter texts for the print format "Campaign Letters" (the current run's, else all Sent)."""

@@ -15,6 +15,7 @@ from frappe.query_builder.functions import Concat, Count, Function
 from frappe.query_builder.terms import NamedParameterWrapper, SubQuery, ValueWrapper
 from frappe.utils import now_datetime
 
+from crm_marketing_app.offers import segments
 from crm_marketing_app.target_lists import query as q
 
 MEMBER = "Target List Member"
@@ -92,6 +93,7 @@ def refresh(target_list_name: str) -> int:
 		# rule rows were just read from their records; re-read the others
 		sync_members(doc.member_doctype, (tlm.target_list == doc.name) & (tlm.source != "Rule"))
 		count = recount([doc.name], refreshed=True)[doc.name]
+		segments.sync_customer_group(doc)
 	except frappe.QueryDeadlockError:
 		raise  # the server has rolled the whole transaction back already, savepoint included
 	except Exception:

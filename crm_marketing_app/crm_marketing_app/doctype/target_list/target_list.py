@@ -2,6 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_marketing_app.offers import segments
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.target_lists.query import compile_for
 
@@ -12,6 +13,7 @@ class TargetList(Document):
 			if not self.conditions:
 				frappe.throw(_("A Dynamic list needs at least one condition"))
 			compile_for(self.member_doctype, self.conditions)
+		segments.validate(self)
 
 	def on_trash(self):
 		tlm = frappe.qb.DocType("Target List Member")

@@ -17,7 +17,7 @@ TITLE = mark_translatable("Invalid Target List")
 
 def validate(doc) -> None:
 	"""Target List `validate`: the group is a leaf, of a list of Customers, owned by this list alone."""
-	if not doc.customer_group:
+	if not doc.segment_customer_group:
 		return
 	if doc.member_doctype != "Customer":
 		frappe.throw(
@@ -27,21 +27,23 @@ def validate(doc) -> None:
 			frappe.ValidationError,
 			title=_(TITLE),
 		)
-	if frappe.db.get_value("Customer Group", doc.customer_group, "is_group"):
+	if frappe.db.get_value("Customer Group", doc.segment_customer_group, "is_group"):
 		frappe.throw(
 			_("Customer Group {0} is a group of groups; customers can only be in a leaf group").format(
-				frappe.bold(doc.customer_group)
+				frappe.bold(doc.segment_customer_group)
 			),
 			frappe.ValidationError,
 			title=_(TITLE),
 		)
 	other = frappe.db.get_value(
-		"Target List", {"customer_group": doc.customer_group, "name": ("!=", doc.name or "")}, "name"
+		"Target List",
+		{"segment_customer_group": doc.segment_customer_group, "name": ("!=", doc.name or "")},
+		"name",
 	)
 	if other:
 		frappe.throw(
 			_("Customer Group {0} is already kept by Target List {1}").format(
-				frappe.bold(doc.customer_group), other
+				frappe.bold(doc.segment_customer_group), other
 			),
 			frappe.ValidationError,
 			title=_(TITLE),
@@ -50,9 +52,9 @@ def validate(doc) -> None:
 
 def sync_customer_group(doc) -> None:
 	"""Active members into the list's group, everyone else in it back to their own group."""
-	if not doc.get("customer_group") or doc.member_doctype != "Customer":
+	if not doc.get("segment_customer_group") or doc.member_doctype != "Customer":
 		return
-	group, stamp = doc.customer_group, now()
+	group, stamp = doc.segment_customer_group, now()
 	cust, tlm = frappe.qb.DocType("Customer"), frappe.qb.DocType("Target List Member")
 	active = (
 		frappe.qb.from_(tlm)

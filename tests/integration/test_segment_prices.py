@@ -58,7 +58,7 @@ def test_pricing_rule_on_a_lists_customer_group_follows_the_refresh():
 	stays, leaves = make_customer(customer_group="Commercial"), make_customer(customer_group="Individual")
 	target = frappe.get_doc(
 		{"doctype": "Target List", "list_name": f"Sleeping {random_string(6)}", "member_doctype": "Customer",
-		 "list_type": "Static", "customer_group": group}
+		 "list_type": "Static", "segment_customer_group": group}
 	).insert()  # fmt: skip
 	members.add_members(target, "Customer", [stays, leaves])
 	target.refresh_members()
@@ -85,11 +85,11 @@ def test_pricing_rule_on_a_lists_customer_group_follows_the_refresh():
 @pytest.mark.parametrize("bad", ["lead list", "group of groups", "group of another list"])
 def test_bad_segment_group_is_refused(bad):
 	group = leaf_group()
-	fields = {"member_doctype": "Customer", "customer_group": group}
+	fields = {"member_doctype": "Customer", "segment_customer_group": group}
 	if bad == "lead list":
 		fields["member_doctype"] = "Lead"
 	elif bad == "group of groups":
-		fields["customer_group"] = "All Customer Groups"
+		fields["segment_customer_group"] = "All Customer Groups"
 	else:
 		frappe.get_doc(
 			{"doctype": "Target List", "list_name": f"Owner {random_string(6)}", **fields}

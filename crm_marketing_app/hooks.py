@@ -68,8 +68,8 @@ doc_events = {
 		"on_cancel": "crm_marketing_app.suppliers.costs.on_purchase_invoice_change",
 	},
 	"Sales Order": {
+		"before_validate": "crm_marketing_app.offers.redemption.before_validate",
 		"validate": "crm_marketing_app.offers.redemption.validate",
-		"before_submit": "crm_marketing_app.offers.redemption.before_submit",
 		"on_submit": [
 			"crm_marketing_app.attribution.events.on_submit",
 			"crm_marketing_app.offers.redemption.on_submit",

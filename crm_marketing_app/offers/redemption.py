@@ -55,11 +55,11 @@ def price_with_any_code_of_the_rule(doc, coupon) -> None:
 	doc.calculate_taxes_and_totals()
 
 
-def before_submit(doc, method=None) -> None:
-	"""Takes the coupon's row lock before ERPNext counts the use: a second order racing for the last
-	use waits here, then reads the committed count and is refused."""
+def before_validate(doc, method=None) -> None:
+	"""On submit, takes the coupon's row lock before anything else of the order is written or locked: a
+	second order racing for the last use waits here, then reads the committed count and is refused."""
 	code = doc.get("coupon_code")
-	if not code:
+	if not code or doc._action != "submit":
 		return
 	maximum, used = frappe.db.get_value("Coupon Code", code, ("maximum_use", "used"), for_update=True)
 	if maximum and used >= maximum:

@@ -61,7 +61,7 @@ def test_new_codes_are_distinct_prefixed_and_avoid_taken_ones():
 	codes = offers.new_codes(" expo ", 500)
 	assert len(set(codes)) == 500
 	assert all(c.startswith("EXPO-") and len(c) == 5 + offers.CODE_LENGTH for c in codes)
-	assert not set(offers.new_codes(None, 50, taken=set(codes))) & set(codes)
+	assert not set(offers.new_codes("expo", 50, taken=set(codes))) & set(codes)
 	assert all(set(c) <= set(offers.CODE_ALPHABET) for c in offers.new_codes(None, 20))
 
 

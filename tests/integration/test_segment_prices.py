@@ -8,20 +8,7 @@ from crm_marketing_app.target_lists import members
 from crm_marketing_app.utils import default_company
 from tests.integration.helpers import make_customer, make_sales_order
 from tests.integration.offers_helpers import LIST_PRICE, priced_item
-
-
-def leaf_group() -> str:
-	return (
-		frappe.get_doc(
-			{
-				"doctype": "Customer Group",
-				"customer_group_name": f"Segment {random_string(6)}",
-				"parent_customer_group": "All Customer Groups",
-			}
-		)
-		.insert()
-		.name
-	)
+from tests.integration.test_triggers import make_customer_group
 
 
 def segment_rule(group: str, item: str, percentage: float) -> str:
@@ -53,7 +40,7 @@ def order_of(customer: str, item: str):
 
 
 def test_pricing_rule_on_a_lists_customer_group_follows_the_refresh():
-	group, item = leaf_group(), priced_item()
+	group, item = make_customer_group(), priced_item()
 	segment_rule(group, item, 25)
 	stays, leaves = make_customer(customer_group="Commercial"), make_customer(customer_group="Individual")
 	target = frappe.get_doc(
@@ -84,7 +71,7 @@ def test_pricing_rule_on_a_lists_customer_group_follows_the_refresh():
 
 @pytest.mark.parametrize("bad", ["lead list", "group of groups", "group of another list"])
 def test_bad_segment_group_is_refused(bad):
-	group = leaf_group()
+	group = make_customer_group()
 	fields = {"member_doctype": "Customer", "segment_customer_group": group}
 	if bad == "lead list":
 		fields["member_doctype"] = "Lead"

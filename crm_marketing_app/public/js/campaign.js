@@ -93,7 +93,15 @@ function crm_marketing_add_copy_button(frm) {
 
 frappe.ui.form.on("Campaign", {
 	refresh(frm) {
-		if (frm.is_new() || !frm.doc.loyalty_program || !frm.perm[0].write) return;
+		if (frm.is_new()) return;
+		if (frm.doc.pricing_rule) {
+			frm.add_custom_button(
+				__("Coupon Redemption"),
+				() => frappe.set_route("query-report", "Coupon Redemption", { campaign: frm.doc.name }),
+				__("View")
+			);
+		}
+		if (!frm.doc.loyalty_program || !frm.perm[0].write) return;
 		frm.add_custom_button(__("Enrol in Loyalty Program"), () =>
 			frappe
 				.call("crm_marketing_app.offers.loyalty.enrol_campaign_members", { campaign: frm.doc.name })

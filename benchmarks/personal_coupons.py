@@ -4,7 +4,7 @@
 
 Builds CRM_BENCH_MEMBERS Leads (default 20 000) on one Target List by bulk SQL inserts and a campaign
 with an offer, then measures
-  - `crm_marketing_app.offers.coupons.generate_personal_coupons` (one bulk insert per 1 000 members,
+  - `crm_marketing_app.tasks.generate_personal_coupons` (one bulk insert per 1 000 members,
     committed per chunk),
   - the baseline: a per-member `frappe.get_doc("Coupon Code").insert()` loop on CRM_BENCH_LOOP_SAMPLE
     members (default 500) of a second activity, scaled linearly,
@@ -127,7 +127,7 @@ def cleanup(setup) -> None:
 
 
 def main() -> None:
-	from crm_marketing_app.offers.coupons import generate_personal_coupons
+	from crm_marketing_app.tasks import generate_personal_coupons
 
 	connect()
 	setup = build()

@@ -48,7 +48,7 @@ def products(doc) -> list[tuple[str | None, str | None]]:
 	return [(row.item, row.item_group) for row in doc.get("target_products") or []]
 
 
-def sync(doc, method=None) -> None:
+def sync(doc) -> None:
 	"""Campaign `on_update`: the Pricing Rule, the shared coupon and every code's validity follow the campaign."""
 	if not doc.offer_type and not doc.pricing_rule:
 		return

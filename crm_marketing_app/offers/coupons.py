@@ -8,19 +8,14 @@ nobody a second one. Each code has `maximum_use` 1 and the member's Customer whe
 import frappe
 from frappe import _
 from frappe.query_builder.functions import IfNull
-from frappe.utils import getdate, now, today
+from frappe.utils import getdate, today
 
-from crm_marketing_app.engine import distribution as audience_rules
+from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.engine import offers as rules
 from crm_marketing_app.engine.errors import _ as mark_translatable
 
 CHUNK_SIZE = 1000
 TITLE = mark_translatable("Cannot issue personal coupons")
-FIELDS = (
-	"name", "creation", "modified", "modified_by", "owner", "docstatus", "coupon_name", "coupon_code",
-	"coupon_type", "customer", "pricing_rule", "valid_from", "valid_upto", "maximum_use", "used",
-	"description", "campaign", "campaign_activity", "issued_to_doctype", "issued_to",
-)  # fmt: skip
 
 
 def check_issuable(doc) -> frappe._dict:
@@ -54,31 +49,6 @@ def check_issuable(doc) -> frappe._dict:
 	return offer
 
 
-def generate_personal_coupons(activity: str) -> dict:
-	"""Issues a code to every reachable member of the activity's lists who has none; returns the counts.
-
-	A background job (enqueued by Campaign Activity.generate_personal_coupons), committed per chunk
-	outside tests, with a progress bar.
-	"""
-	from crm_marketing_app.campaign_execution.distribution import load_audience
-
-	doc = frappe.get_doc("Campaign Activity", activity)
-	offer = check_issuable(doc)
-	members, _skipped = audience_rules.split(load_audience(doc), doc.channel, set())
-	issued = 0
-	for number, chunk in enumerate(audience_rules.chunks(members, CHUNK_SIZE), start=1):
-		issued += len(issue(doc, offer, chunk)[1])
-		if not frappe.flags.in_test:
-			frappe.db.commit()
-		frappe.publish_progress(
-			min(100, number * CHUNK_SIZE * 100 // max(len(members), 1)),
-			title=_("Issuing personal coupons"),
-			doctype="Campaign Activity",
-			docname=doc.name,
-		)
-	return {"members": len(members), "issued": issued}
-
-
 def personal_coupons(doc, members: list[dict]) -> dict[tuple[str, str], str]:
 	"""{(member_doctype, member): code} of `members`, issuing codes to those without one.
 
@@ -104,18 +74,30 @@ def issue(doc, offer, members: list[dict]) -> tuple[dict[tuple[str, str], str], 
 		False,
 		getdate(today()),
 	)
-	stamp, user = now(), frappe.session.user
 	description = _("Personal code of {0} for Campaign {1}").format(doc.subject, doc.campaign)
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Coupon Code",
-		FIELDS,
 		[
-			(code, stamp, stamp, user, user, 0, code, code, "Promotional",
-			 customers.get((m["member_doctype"], m["member"])), offer.pricing_rule, valid_from, valid_upto, 1, 0,
-			 description, doc.campaign, doc.name, m["member_doctype"], m["member"])
+			{
+				"coupon_name": code,
+				"coupon_code": code,
+				"coupon_type": "Promotional",
+				"customer": customers.get((m["member_doctype"], m["member"])),
+				"pricing_rule": offer.pricing_rule,
+				"valid_from": valid_from,
+				"valid_upto": valid_upto,
+				"maximum_use": 1,
+				"used": 0,
+				"description": description,
+				"campaign": doc.campaign,
+				"campaign_activity": doc.name,
+				"issued_to_doctype": m["member_doctype"],
+				"issued_to": m["member"],
+			}
 			for code, m in zip(new, missing, strict=True)
 		],
-	)  # fmt: skip
+		name=lambda row: row["coupon_name"],  # Coupon Code is named by its code (`field:coupon_name`)
+	)
 	codes.update({(m["member_doctype"], m["member"]): code for code, m in zip(new, missing, strict=True)})
 	return codes, new
 

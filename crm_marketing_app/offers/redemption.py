@@ -21,7 +21,7 @@ def campaign_coupon(code: str | None) -> frappe._dict | None:
 	return coupon if coupon and coupon.campaign else None
 
 
-def validate(doc, method=None) -> None:
+def validate(doc) -> None:
 	coupon = campaign_coupon(doc.get("coupon_code"))
 	if not coupon:
 		return
@@ -55,7 +55,7 @@ def price_with_any_code_of_the_rule(doc, coupon) -> None:
 	doc.calculate_taxes_and_totals()
 
 
-def before_validate(doc, method=None) -> None:
+def lock_coupon_on_submit(doc) -> None:
 	"""On submit, takes the coupon's row lock before anything else of the order is written or locked: a
 	second order racing for the last use waits here, then reads the committed count and is refused."""
 	code = doc.get("coupon_code")
@@ -72,7 +72,7 @@ def before_validate(doc, method=None) -> None:
 		)
 
 
-def on_submit(doc, method=None) -> None:
+def record_purchase(doc) -> None:
 	coupon = campaign_coupon(doc.get("coupon_code"))
 	if not coupon:
 		return
@@ -92,6 +92,6 @@ def on_submit(doc, method=None) -> None:
 	).insert(ignore_permissions=True)
 
 
-def on_cancel(doc, method=None) -> None:
+def remove_purchase(doc) -> None:
 	for name in frappe.get_all("Campaign Response", filters={"sales_order": doc.name}, pluck="name"):
 		frappe.delete_doc("Campaign Response", name, ignore_permissions=True)

@@ -1,25 +1,34 @@
-"""Campaign (ERPNext) document events."""
+"""Campaign (ERPNext) document events: its own checks, its rollups kept true on every save, and its offer
+(Pricing Rule and coupons) kept in step."""
 
 import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from crm_marketing_app.engine import campaign as rules
+from crm_marketing_app.campaigns import rollups
+from crm_marketing_app.engine import campaign
 from crm_marketing_app.offers import campaign_offer
 from crm_marketing_app.utils import engine_errors
 
 
 def validate(doc, method=None):
 	with engine_errors(_("Invalid Campaign")):
-		rules.check_dates(doc.start_date and getdate(doc.start_date), doc.end_date and getdate(doc.end_date))
-		rules.check_budget(doc.budget)
-		rules.check_parent(
+		campaign.check_dates(
+			doc.start_date and getdate(doc.start_date), doc.end_date and getdate(doc.end_date)
+		)
+		campaign.check_budget(doc.budget)
+		campaign.check_parent(
 			doc.name,
 			doc.parent_campaign,
 			lambda name: frappe.db.get_value("Campaign", name, "parent_campaign"),
 		)
 	validate_promo_code(doc)
 	campaign_offer.validate(doc)
+
+
+def on_update(doc, method=None):
+	rollups.on_campaign_update(doc)
+	campaign_offer.sync(doc)
 
 
 def validate_promo_code(doc):

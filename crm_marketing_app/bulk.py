@@ -23,6 +23,8 @@ where it matters:
 - Email Group Members: the Email Group's subscriber count is updated by the caller.
 - Marketing Trigger Log claims (automation/runner.py) are INSERT IGNOREd under the log's unique key;
   nothing to compensate.
+- Personal Coupon Codes (offers/coupons.py) are named by their code, as Coupon Code's own
+  `field:coupon_name` naming would; its controller only checks Gift Cards, which these are not.
 """
 
 from collections.abc import Callable, Iterable

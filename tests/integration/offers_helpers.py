@@ -23,7 +23,7 @@ def offer_campaign(items=(), item_groups=(), **fields):
 	"""A running campaign of the default company with an offer on `items` (or `item_groups`)."""
 	return make_campaign(
 		company=fields.pop("company", default_company()),
-		campaign_status=fields.pop("campaign_status", "Running"),
+		state=fields.pop("state", "Running"),
 		start_date=fields.pop("start_date", add_days(nowdate(), -1)),
 		end_date=fields.pop("end_date", add_days(nowdate(), 30)),
 		promo_code=fields.pop("promo_code", f"OFFER{random_string(6).upper()}"),

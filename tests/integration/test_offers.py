@@ -4,7 +4,7 @@ import frappe
 import pytest
 from frappe.utils import nowdate
 
-from tests.integration.helpers import make_customer, make_sales_order
+from tests.integration.helpers import make_customer, make_sales_order, set_campaign_state
 from tests.integration.offers_helpers import LIST_PRICE, offer_campaign, priced_item
 
 
@@ -68,7 +68,8 @@ def test_offer_follows_the_campaign_and_ends_with_it():
 	assert (rule.rate_or_discount, rule.discount_amount) == ("Discount Amount", 7)
 	assert sorted(row.item_code for row in rule.items) == sorted([item, other])
 
-	campaign.campaign_status = "Completed"
+	set_campaign_state(campaign, "Completed")
+	campaign.reload()
 	campaign.save()
 	assert frappe.db.get_value("Pricing Rule", rule.name, "disable") == 1
 	valid_upto = frappe.db.get_value("Coupon Code", campaign.coupon_code, "valid_upto")

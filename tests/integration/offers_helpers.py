@@ -21,7 +21,7 @@ def priced_item(item_group: str = "Products", rate: float = LIST_PRICE) -> str:
 
 def offer_campaign(items=(), item_groups=(), **fields):
 	"""A running campaign of the default company with an offer on `items` (or `item_groups`)."""
-	return make_campaign(
+	campaign = make_campaign(
 		company=fields.pop("company", default_company()),
 		state=fields.pop("state", "Running"),
 		start_date=fields.pop("start_date", add_days(nowdate(), -1)),
@@ -32,3 +32,5 @@ def offer_campaign(items=(), item_groups=(), **fields):
 		target_products=[{"item": i} for i in items] + [{"item_group": g} for g in item_groups],
 		**fields,
 	)
+	campaign.reload()  # the workflow state was set in the database
+	return campaign

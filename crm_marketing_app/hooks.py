@@ -84,6 +84,9 @@ doc_events = {
 	},
 }
 
+# Bounce reports pulled into an incoming Email Account are read as bounces (messaging.bounces).
+override_doctype_class = {"Email Account": "crm_marketing_app.messaging.inbound.EmailAccountWithBounces"}
+
 # A member row shows a person's contact details: only to who may read the person.
 permission_query_conditions = {
 	"Target List Member": "crm_marketing_app.permissions.target_list_member_query",
@@ -93,6 +96,8 @@ has_permission = {
 }
 
 scheduler_events = {
+	# after Frappe's flush (every few minutes): bounces from SMTP refusals, Accepted responses
+	"cron": {"*/5 * * * *": ["crm_marketing_app.messaging.delivery.sync"]},
 	"daily_long": [
 		"crm_marketing_app.tasks.recompute_campaign_rollups",
 		"crm_marketing_app.tasks.update_reference_funnels",

@@ -15,6 +15,8 @@ SETTINGS_DEFAULTS = {
 	"attribution_model": "Last Touch",
 	"attribution_window_days": 90,
 }
+# Defaults where 0 is a choice (no cap): set only while the field was never saved.
+SETTINGS_DEFAULTS_UNSET = {"max_messages_per_week": 3}
 
 # Costs, revenue and ROI: fields at this level are read by the marketing roles and Accounts User only.
 MONEY_PERMLEVEL = 1
@@ -101,6 +103,9 @@ def after_migrate():
 def set_settings_defaults():
 	for field, value in SETTINGS_DEFAULTS.items():
 		if frappe.db.get_single_value("CRM Marketing Settings", field) in (None, "", 0):
+			frappe.db.set_single_value("CRM Marketing Settings", field, value)
+	for field, value in SETTINGS_DEFAULTS_UNSET.items():
+		if not frappe.db.exists("Singles", {"doctype": "CRM Marketing Settings", "field": field}):
 			frappe.db.set_single_value("CRM Marketing Settings", field, value)
 
 

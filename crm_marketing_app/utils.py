@@ -22,6 +22,12 @@ def get_settings():
 	return frappe.get_cached_doc("CRM Marketing Settings")
 
 
+def site_url(path: str = "") -> str:
+	"""`frappe.utils.get_url(path)`, the site part worked out once per request or job: links are
+	made per member by the thousand, and get_url reads the request, config and settings each time."""
+	return frappe.local_cache("crm_marketing_site_url", "url", frappe.utils.get_url) + path
+
+
 def default_company() -> str:
 	"""Global Defaults' company, else the first one (a fresh site may have no default yet)."""
 	return (

@@ -24,12 +24,15 @@ from frappe.utils import getdate, now_datetime, nowdate
 from crm_marketing_app import jobs
 from crm_marketing_app.automation.selection import due_records, with_party
 from crm_marketing_app.bulk import insert_rows
-from crm_marketing_app.campaign_execution import eligibility
 from crm_marketing_app.engine import templating
+from crm_marketing_app.engine.distribution import skip_reason
 from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
+from crm_marketing_app.messaging import eligibility, links
+from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_hours
+from crm_marketing_app.messaging.templates import EmailTemplateRenderer
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.todos import insert_todos
-from crm_marketing_app.utils import engine_errors, get_settings
+from crm_marketing_app.utils import engine_errors
 
 CHUNK = 500
 LOG = "Marketing Trigger Log"
@@ -353,31 +356,44 @@ def _create_todo(trigger, rows, today, run_id):
 
 
 def _send_email(trigger, rows, today, run_id):
-	template = frappe.get_cached_doc("Email Template", trigger.email_template)
-	sender = get_settings().default_sender or None
-
-	gone = eligibility.unsubscribed(
-		[{"member_doctype": r.party_doctype, "member": r.party, "email": r.email} for r in rows]
-	)
+	"""Through the messaging layer: the template compiled once, the chunk's mails queued with one
+	INSERT. Whom eligibility keeps from mail (unsubscribed, bounced, refused consent) is done
+	without a mail; a record without an address, or whose mail does not render, fails alone."""
+	renderer = EmailTemplateRenderer(trigger.email_template)
+	outbox = EmailOutbox()
+	send_after = after_quiet_hours()
+	people = {
+		row.log_name: {"member_doctype": row.party_doctype, "member": row.party, "email": row.email}
+		for row in rows
+	}
+	eligibility.annotate(list(people.values()), "Email", count_pressure=False)
 
 	def act(row, ctx):
-		if not row.email:
+		reason = skip_reason(people[row.log_name], "Email", already_done=False)
+		if reason == "no_email":
 			frappe.throw(_("{0} {1} has no email address").format(_(row.party_doctype), row.party))
-		if (row.party_doctype, row.party) in gone:
+		if reason:
 			return None
-		return frappe.sendmail(
-			recipients=[row.email],
-			sender=sender,
-			subject=render(template.subject, ctx),
-			message=render(template.response_html if template.use_html else template.response, ctx),
+		subject, body = renderer.render(ctx)
+		email = row.email.strip()
+		return Mail(
+			recipient=email,
+			subject=subject,
+			html=body,
 			reference_doctype=row.party_doctype,
 			reference_name=row.party,
+			unsubscribe_url=links.preference_url(row.party_doctype, row.party, email),
+			send_after=send_after,
 		)
 
 	succeeded, failures = _act_each(trigger, rows, today, act)
-	_mark_done("Email Queue", [(row.log_name, queue.name) for row, queue in succeeded if queue])
-	# an unsubscribed recipient gets nothing: done, without a queued mail
-	_mark_done(None, [(row.log_name, None) for row, queue in succeeded if not queue])
+	mailed = [(row, mail) for row, mail in succeeded if mail]
+	names = outbox.queue([mail for _row, mail in mailed])
+	_mark_done(
+		"Email Queue", [(row.log_name, name) for (row, _mail), name in zip(mailed, names, strict=True)]
+	)
+	# a person eligibility keeps from mail gets nothing: done, without a queued mail
+	_mark_done(None, [(row.log_name, None) for row, mail in succeeded if not mail])
 	return failures
 
 

@@ -7,26 +7,29 @@ skips everyone who already has a `Sent` response (nobody gets two).
 """
 
 from collections import Counter
+from datetime import timedelta
 
 import frappe
 from frappe import _
 from frappe.core.doctype.sms_settings import sms_settings
-from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max
-from frappe.utils import get_datetime, get_url, now, now_datetime, strip_html_tags
+from frappe.utils import cint, get_datetime, now, now_datetime, strip_html_tags
 from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
 from crm_marketing_app import jobs
 from crm_marketing_app.bulk import insert_rows, series_name
-from crm_marketing_app.campaign_execution import eligibility
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity
 from crm_marketing_app.engine.distribution import chunks, split, summary, with_totals
+from crm_marketing_app.engine.messaging import PRESSURE_CHANNELS, send_times
+from crm_marketing_app.messaging import eligibility, links
+from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_hours, as_time, outgoing_account
+from crm_marketing_app.messaging.templates import EmailTemplateRenderer
 from crm_marketing_app.offers.coupons import check_issuable, codes_of, personal_coupons
 from crm_marketing_app.todos import insert_todos
-from crm_marketing_app.utils import engine_errors, get_settings
+from crm_marketing_app.utils import engine_errors, get_settings, site_url
 
 CHUNK_SIZE = 1000
 LETTERS_PRINT_FORMAT = "Campaign Letters"
@@ -67,10 +70,8 @@ def check_distributable(doc) -> None:
 		)
 	if doc.personal_coupons:
 		check_issuable(doc)
-	if doc.channel == "Email" and not EmailAccount.find_outgoing():
-		frappe.throw(
-			_("Set up an outgoing Email Account before distributing by Email"), title=_("Cannot distribute")
-		)
+	if doc.channel == "Email":
+		outgoing_account()
 
 
 def distribute_activity(activity: str) -> dict:
@@ -86,8 +87,11 @@ def distribute_activity(activity: str) -> dict:
 		# is read under it, so two runs at once still reach nobody twice.
 		frappe.db.get_value("Campaign Activity", doc.name, "name", for_update=True)
 		done = sent_respondents(doc.name, chunk)
-		eligibility.mark_unsubscribed(doc.name, chunk)  # the people's own records, now
-		reached, chunk_skipped = split(chunk, doc.channel, done)
+		counted = doc.channel in PRESSURE_CHANNELS
+		eligibility.annotate(
+			chunk, doc.channel, "Campaign Activity", doc.name, doc.requires_consent, count_pressure=counted
+		)
+		reached, chunk_skipped = split(chunk, doc.channel, done, eligibility.weekly_cap() if counted else 0)
 		skipped.update(chunk_skipped)
 		if reached:
 			channel.coupons = personal_coupons(doc, reached)
@@ -127,9 +131,11 @@ def distribute_activity(activity: str) -> dict:
 def load_audience(doc) -> list[dict]:
 	"""Members of all the activity's lists, one row per (member_doctype, member).
 
-	A member is unsubscribed (bounced, excluded) when any of its lists says so.
+	A member is unsubscribed (bounced, excluded) when any of its lists says so, and needs
+	confirmed consent when any of its lists requires it.
 	"""
 	m = frappe.qb.DocType("Target List Member")
+	tl = frappe.qb.DocType("Target List")
 
 	def flag(status):
 		return Max(Case().when(m.status == status, 1).else_(0)).as_(status.lower())
@@ -137,6 +143,8 @@ def load_audience(doc) -> list[dict]:
 	lists = [row.target_list for row in doc.target_lists]
 	rows = (
 		frappe.qb.from_(m)
+		.join(tl)
+		.on(tl.name == m.target_list)
 		.select(
 			m.member_doctype,
 			m.member,
@@ -146,6 +154,7 @@ def load_audience(doc) -> list[dict]:
 			flag("Unsubscribed"),
 			flag("Bounced"),
 			flag("Excluded"),
+			Max(tl.requires_consent).as_("requires_consent"),
 		)
 		.where(m.target_list.isin(lists))
 		.groupby(m.member_doctype, m.member)
@@ -167,6 +176,8 @@ def sent_respondents(activity: str, members: list[dict]) -> set[tuple[str, str]]
 		.where(
 			(r.campaign_activity == activity)
 			& (r.response_type == "Sent")
+			# with the doctype, the respondent index finds the chunk's rows instead of scanning the activity's
+			& r.respondent_doctype.isin(sorted({m["member_doctype"] for m in members}))
 			& r.respondent.isin([m["member"] for m in members])
 		)
 		.for_update()
@@ -233,7 +244,7 @@ class Channel:
 				member["member_doctype"],
 				member["member"],
 				"click",
-				self.doc.landing_page or get_url(),
+				self.doc.landing_page or site_url(),
 			),
 		}
 
@@ -317,25 +328,112 @@ class Meeting(Channel):
 
 
 class Email(Channel):
-	"""A mail per member through Frappe's Email Queue, with its unsubscribe link and a tracked open."""
+	"""A mail per member, written in bulk into Frappe's Email Queue by the messaging outbox.
 
-	def create_artefacts(self, members):
+	Each carries the member's own subject and body (the template compiled once), the
+	signed open pixel, the preference link as its unsubscribe footer and a Message-ID that
+	its Sent response keeps, so that a bounce finds the member. A member whose mail does
+	not render gets a Failed response with the error instead, and the others go on.
+	"""
+
+	def __init__(self, doc):
+		super().__init__(doc)
+		self.renderer = EmailTemplateRenderer(doc.email_template, doc.subject)
+		self.outbox = EmailOutbox()
+		self.queued = 0
+		self.next_send = None
+
+	def send(self, members):
 		details = member_details(members)
-		template = self.template()
-		sender = get_settings().default_sender or None
+		mails, reached, failed = [], [], []
 		for member in members:
 			context = self.context(member, details)
-			open_pixel = tracking_url(self.doc.name, member["member_doctype"], member["member"], "open")
-			frappe.sendmail(
-				recipients=[member["email"]],
-				sender=sender,
-				subject=frappe.render_template(template.subject or self.doc.subject, context),
-				message=self.render_body(context) + f'<img src="{open_pixel}" width="1" height="1" alt="">',
-				reference_doctype="Campaign Activity",
-				reference_name=self.doc.name,
-				unsubscribe_message=_("Unsubscribe"),
-				delayed=True,
+			try:
+				subject, body = self.renderer.render(context)
+			except Exception as e:
+				failed.append((member, f"{type(e).__name__}: {e}"))
+				continue
+			pixel = tracking_url(self.doc.name, member["member_doctype"], member["member"], "open")
+			mails.append(
+				Mail(
+					recipient=member["email"].strip(),
+					subject=subject,
+					html=f'{body}<img src="{pixel}" width="1" height="1" alt="">',
+					reference_doctype="Campaign Activity",
+					reference_name=self.doc.name,
+					unsubscribe_url=links.preference_url(
+						member["member_doctype"], member["member"], member["email"].strip(), self.doc.name
+					),
+				)
 			)
+			reached.append(member)
+		if failed and not reached and not self.queued:
+			frappe.throw(
+				_(
+					"Email Template {0} does not render for any member, so nothing was queued. The first error: {1}"
+				).format(self.doc.email_template, failed[0][1]),
+				title=_("Cannot distribute"),
+			)
+		for mail, moment in zip(mails, self.schedule(len(mails)), strict=True):
+			mail.send_after = moment
+		self.outbox.queue(mails)
+		self.queued += len(mails)
+		for member, mail in zip(reached, mails, strict=True):
+			member["message_id"] = mail.message_id
+		record_failures(self.doc, members, failed, self.now)
+		insert_sent_responses(self.doc, reached, self.now)
+		return reached, Counter({"template_failed": len(failed)} if failed else {})
+
+	def schedule(self, count: int) -> list:
+		"""When each mail may leave: the activity's rate and send window, the settings' quiet hours.
+
+		None where that is now, so Frappe's next flush takes it."""
+		settings, now = get_settings(), now_datetime()
+		rate = cint(self.doc.send_rate)
+		start = self.next_send or (pending_until(self.doc.name) if rate else None) or now
+		times = send_times(
+			max(start, now),
+			count,
+			rate,
+			(as_time(self.doc.send_window_start), as_time(self.doc.send_window_end)),
+			(as_time(settings.quiet_hours_start), as_time(settings.quiet_hours_end)),
+		)
+		if times and rate:
+			self.next_send = times[-1] + timedelta(minutes=1) / rate
+		return [moment if moment > now else None for moment in times]
+
+
+def pending_until(activity: str):
+	"""The latest send time of the activity's mails still waiting in the queue."""
+	q = frappe.qb.DocType("Email Queue")
+	return (
+		frappe.qb.from_(q)
+		.select(Max(q.send_after))
+		.where(
+			(q.reference_doctype == "Campaign Activity")
+			& (q.reference_name == activity)
+			& (q.status == "Not Sent")
+		)
+	).run()[0][0]
+
+
+def record_failures(doc, members: list[dict], failed: list[tuple[dict, str]], timestamp: str) -> None:
+	"""One Failed response with the error per member whose mail did not render; the chunk's
+	older Failed responses go, so a member fixed by a later run keeps none."""
+	r = frappe.qb.DocType("Campaign Response")
+	(
+		frappe.qb.from_(r)
+		.delete()
+		.where(
+			(r.campaign_activity == doc.name)
+			& (r.response_type == "Failed")
+			# with the doctype, the respondent index finds the chunk's rows instead of scanning the activity's
+			& r.respondent_doctype.isin(sorted({m["member_doctype"] for m in members}))
+			& r.respondent.isin([m["member"] for m in members])
+		)
+	).run()
+	if failed:
+		insert_responses(doc, [m for m, _error in failed], timestamp, "Failed", [e for _m, e in failed])
 
 
 class Letter(Channel):
@@ -430,6 +528,8 @@ class SMS(Channel):
 	def send(self, members):
 		if not self.configured:
 			return [], Counter({"sms_not_configured": len(members)})
+		if after_quiet_hours():
+			return [], Counter({"quiet_hours": len(members)})  # a text cannot wait: a later run sends it
 		details = member_details(members)
 		self.outbox = [
 			(member["phone"], strip_html_tags(self.render_body(self.context(member, details))).strip())
@@ -445,6 +545,13 @@ class SMS(Channel):
 
 
 def insert_sent_responses(doc, members: list[dict], timestamp: str) -> None:
+	insert_responses(doc, members, timestamp, "Sent")
+
+
+def insert_responses(
+	doc, members: list[dict], timestamp: str, response_type: str, notes: list[str] | None = None
+) -> None:
+	"""One response of `response_type` per member, with the member's Message-ID and a note if any."""
 	insert_rows(
 		"Campaign Response",
 		[
@@ -453,14 +560,16 @@ def insert_sent_responses(doc, members: list[dict], timestamp: str) -> None:
 				"campaign_activity": doc.name,
 				"respondent_doctype": m["member_doctype"],
 				"respondent": m["member"],
-				"response_type": "Sent",
+				"response_type": response_type,
 				"response_date": timestamp,
 				"channel": doc.channel,
 				"full_name": m.get("member_name"),
 				"email": m.get("email"),
 				"phone": m.get("phone"),
+				"message_id": m.get("message_id"),
+				"notes": note,
 			}
-			for m in members
+			for m, note in zip(members, notes or [None] * len(members), strict=True)
 		],
 		timestamp=timestamp,
 	)

@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime, validate_email_address
 
+from crm_marketing_app import jobs
 from crm_marketing_app.campaign_execution.responses import make_lead
 
 CLOSED_STATUSES = ("Completed", "Cancelled")
@@ -62,6 +63,9 @@ def prepare(response) -> None:
 			_("{0} is already registered for this event").format(email), title=_("Event Registration")
 		)
 
+	if person:
+		hold_until_confirmed(response, email, doctype, person)
+
 	response.update(
 		{
 			"email": email,
@@ -76,21 +80,80 @@ def prepare(response) -> None:
 			"lead": None,
 		}
 	)
+	doctype, person = "Lead", new_lead(response, email)
+	response.respondent_doctype, response.respondent, response.lead = doctype, person, person
+	# a new address registers at once; its email consent waits for the confirmation link
+	frappe.db.set_value("Lead", person, "email_consent", "Pending")
+	request_confirmation(response, email, "Lead", person, after_commit=True)
+
+
+def new_lead(response, email: str) -> str:
+	return make_lead(
+		response, response.full_name, response.organization, email, response.phone, ignore_permissions=True
+	)
+
+
+def hold_until_confirmed(response, email: str, doctype: str, person: str) -> None:
+	"""A registration for an address already known waits for that address to confirm: the
+	confirmation is made by a job outside this request, which then fails with the notice, so
+	nothing of the registration is recorded until the link is opened."""
+	request_confirmation(response, email, doctype, person, after_commit=False)
+	frappe.throw(
+		_("We have sent a confirmation link to {0}. Your registration is recorded when you open it.").format(
+			email
+		),
+		title=_("Please confirm your registration"),
+	)
+
+
+def request_confirmation(response, email: str, doctype: str, person: str, after_commit: bool) -> None:
+	"""A Marketing Confirmation of the registration, with its mail (messaging.optin), as a job."""
+	jobs.enqueue_for(
+		"crm_marketing_app.messaging.optin.request",
+		email,
+		after_commit=after_commit,
+		purpose="Event Registration",
+		email=email,
+		full_name=response.full_name.strip(),
+		campaign=response.campaign,
+		organization=response.organization,
+		phone=response.phone,
+		person_doctype=doctype,
+		person=person,
+	)
+
+
+def record_registration(confirmation, doctype: str | None, person: str | None) -> tuple[str, str]:
+	"""The Registered response of a confirmed registration (once per event and person)."""
 	if not person:
-		doctype, person = (
-			"Lead",
-			make_lead(
-				response,
-				response.full_name,
-				response.organization,
-				email,
-				response.phone,
-				ignore_permissions=True,
-			),
+		details = frappe._dict(
+			campaign=confirmation.campaign,
+			full_name=confirmation.full_name,
+			organization=confirmation.organization,
+			phone=confirmation.phone,
 		)
-	response.respondent_doctype, response.respondent = doctype, person
-	if doctype == "Lead":
-		response.lead = person
+		doctype, person = "Lead", new_lead(details, confirmation.email)
+	registered = {
+		"campaign": confirmation.campaign,
+		"respondent_doctype": doctype,
+		"respondent": person,
+		"response_type": "Registered",
+	}
+	if not frappe.db.exists("Campaign Response", registered):
+		frappe.get_doc(
+			{
+				"doctype": "Campaign Response",
+				**registered,
+				"response_date": now_datetime(),
+				"channel": "Web Form",
+				"full_name": confirmation.full_name,
+				"email": confirmation.email,
+				"organization": confirmation.organization,
+				"phone": confirmation.phone,
+				"lead": person if doctype == "Lead" else None,
+			}
+		).insert(ignore_permissions=True)
+	return doctype, person
 
 
 def find_person(email: str) -> tuple[str, str | None]:

@@ -6,10 +6,11 @@ from urllib.parse import urlencode, urlparse
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import get_url, now_datetime
+from frappe.utils import now_datetime
 from frappe.utils.password import get_encryption_key
 
 from crm_marketing_app.engine.tracking import TRACKED_EVENTS, sign, verify
+from crm_marketing_app.utils import site_url
 
 TRACK_PATH = "/api/method/crm_marketing_app.api.track"
 # A transparent 1x1 GIF: what a mail client loads for the open pixel.
@@ -21,9 +22,9 @@ def tracking_url(
 ) -> str:
 	params = {"a": activity, "d": respondent_doctype, "r": respondent, "e": event}
 	if event == "click":
-		params["u"] = target or get_url()
+		params["u"] = target or site_url()
 	params["s"] = sign(get_encryption_key(), params)
-	return get_url(f"{TRACK_PATH}?{urlencode(params)}")
+	return site_url(f"{TRACK_PATH}?{urlencode(params)}")
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])

@@ -3,6 +3,8 @@
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
+from crm_marketing_app.engine.messaging import consent_reason, is_capped
+
 # The contact detail a channel cannot work without, and the skip reason when it is missing.
 REQUIRED_CONTACT = {
 	"Email": ("email", "no_email"),
@@ -15,35 +17,49 @@ SKIP_REASONS = (
 	"unsubscribed",
 	"bounced",
 	"excluded",
+	"consent_refused",
+	"no_consent",
 	"already_done",
 	"no_email",
 	"no_phone",
+	"capped",
+	"template_failed",
+	"quiet_hours",
 	"sms_not_configured",
 )
 
 
-def skip_reason(member: dict, channel: str, already_done: bool) -> str | None:
+def skip_reason(member: dict, channel: str, already_done: bool, cap: int = 0) -> str | None:
 	"""Why `member` gets nothing on `channel`, or None when it is reached.
 
 	`member` is a deduplicated audience row: its list statuses folded into the
-	flags `unsubscribed` / `bounced` / `excluded` (any list saying so wins).
+	flags `unsubscribed` / `bounced` / `excluded` (any list saying so wins), with
+	what `messaging.eligibility.annotate` read: `consent`, `requires_consent` and
+	`messages_this_week` (held back by the weekly `cap`, 0 = none, until it allows).
 	"""
 	for flag in ("unsubscribed", "bounced", "excluded"):
 		if member.get(flag):
 			return flag
+	reason = consent_reason(channel, member.get("consent"), member.get("requires_consent", False))
+	if reason:
+		return reason
 	if already_done:
 		return "already_done"
 	required = REQUIRED_CONTACT.get(channel)
 	if required and not (member.get(required[0]) or "").strip():
 		return required[1]
+	if is_capped(member.get("messages_this_week", 0), cap):
+		return "capped"
 	return None
 
 
-def split(members: Iterable[dict], channel: str, done: set[tuple[str, str]]) -> tuple[list[dict], Counter]:
+def split(
+	members: Iterable[dict], channel: str, done: set[tuple[str, str]], cap: int = 0
+) -> tuple[list[dict], Counter]:
 	"""The members to reach, and the count of the others by reason."""
 	reached, skipped = [], Counter()
 	for member in members:
-		reason = skip_reason(member, channel, (member["member_doctype"], member["member"]) in done)
+		reason = skip_reason(member, channel, (member["member_doctype"], member["member"]) in done, cap)
 		if reason:
 			skipped[reason] += 1
 		else:

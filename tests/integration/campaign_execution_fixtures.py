@@ -144,6 +144,7 @@ class Scenario:
 			frappe.db.delete("Campaign Response", {"respondent": ("in", people)})
 			frappe.db.delete("ToDo", {"reference_name": ("in", people)})
 			frappe.db.delete("Email Unsubscribe", {"email": ("like", f"%{self.tag.lower()}%")})
+			frappe.db.delete("Email Bounce", {"email": ("like", f"%{self.tag.lower()}%")})
 			frappe.db.delete("Lead", {"name": ("in", people)})
 			frappe.db.delete("Contact Phone", {"parent": ("in", people)})
 			frappe.db.delete("Contact", {"name": ("in", people)})

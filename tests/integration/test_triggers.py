@@ -18,6 +18,7 @@ from crm_marketing_app.automation.runner import preview, run_trigger
 from crm_marketing_app.target_lists.members import add_members, member_row_name
 from crm_marketing_app.tasks import run_marketing_triggers
 from tests.integration.helpers import make_customer, make_item, make_sales_order, make_user
+from tests.integration.smtp_sink import make_sink_account
 
 
 def make_trigger(**fields):
@@ -290,18 +291,11 @@ def test_idle_lead_gets_a_mail_from_the_template():
 		event="Lead Idle", offset_days=30, action="Send Email", email_template=template.name
 	)
 
-	# queued, never sent: a muted site stands in for the outgoing Email Account, which has no address
-	muted = frappe.flags.mute_emails
-	frappe.flags.mute_emails = True
-	try:
-		with patch.object(
-			runner, "get_settings", return_value=frappe._dict(default_sender="marketing@example.com")
-		):
-			on("2026-05-30", trigger)
-			assert [log for log in logs_of(trigger) if log.reference_name in (idle, fresh)] == []
-			on("2026-05-31", trigger)
-	finally:
-		frappe.flags.mute_emails = muted
+	# queued, never sent here (the SMTP round trip is tests/integration/test_messaging.py)
+	make_sink_account(port=2525, commit=False)
+	on("2026-05-30", trigger)
+	assert [log for log in logs_of(trigger) if log.reference_name in (idle, fresh)] == []
+	on("2026-05-31", trigger)
 	[log] = [log for log in logs_of(trigger) if log.reference_name in (idle, fresh)]
 	assert (log.reference_name, log.status, log.action_doctype, log.error) == (
 		idle,

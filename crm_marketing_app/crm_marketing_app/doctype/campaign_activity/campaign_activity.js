@@ -5,6 +5,11 @@ const CRM_SKIP_REASONS = {
 	already_done: __("Already done"),
 	no_email: __("No email"),
 	no_phone: __("No phone"),
+	consent_refused: __("Consent refused"),
+	no_consent: __("No consent"),
+	capped: __("Weekly cap reached"),
+	template_failed: __("Template failed"),
+	quiet_hours: __("Quiet hours"),
 	sms_not_configured: __("SMS Settings not configured"),
 };
 
@@ -24,6 +29,7 @@ frappe.ui.form.on("Campaign Activity", {
 	refresh(frm) {
 		crm_marketing_add_distribute_button(frm);
 		crm_marketing_show_distribution_log(frm);
+		crm_marketing_show_delivery(frm);
 		crm_marketing_toggle_actual_cost(frm);
 		crm_marketing_load_campaign_company(frm);
 		crm_marketing_add_coupon_buttons(frm);
@@ -37,6 +43,33 @@ frappe.ui.form.on("Campaign Activity Purchase Invoice", {
 	purchase_invoices_add: crm_marketing_toggle_actual_cost,
 	purchase_invoices_remove: crm_marketing_toggle_actual_cost,
 });
+
+// Email: how the queued mails are doing, and "Send to the Rest" for those that failed.
+function crm_marketing_show_delivery(frm) {
+	if (frm.is_new() || frm.doc.channel !== "Email" || !frm.doc.last_distributed_on) return;
+	frappe
+		.call("crm_marketing_app.messaging.delivery.get_delivery_counts", { activity: frm.doc.name })
+		.then(({ message: counts }) => {
+			frm.dashboard.add_indicator(__("Queued: {0}", [counts.queued]), counts.queued ? "blue" : "gray");
+			frm.dashboard.add_indicator(__("Delivered: {0}", [counts.sent]), counts.sent ? "green" : "gray");
+			frm.dashboard.add_indicator(__("Failed: {0}", [counts.failed]), counts.failed ? "red" : "gray");
+			frm.dashboard.add_indicator(__("Bounced: {0}", [counts.bounced]), counts.bounced ? "red" : "gray");
+			if (counts.failed && frm.perm[0].write) {
+				frm.add_custom_button(__("Send to the Rest"), () =>
+					frappe
+						.call({
+							method: "crm_marketing_app.messaging.delivery.send_to_the_rest",
+							args: { activity: frm.doc.name },
+							freeze: true,
+						})
+						.then(({ message }) => {
+							frappe.show_alert({ message: __("{0} failed mails queued again", [message.requeued]), indicator: "green" });
+							frm.reload_doc();
+						})
+				);
+			}
+		});
+}
 
 // Personal coupons: issue them to the lists' members now, or look at the ones issued.
 function crm_marketing_add_coupon_buttons(frm) {
@@ -79,14 +112,30 @@ function crm_marketing_add_distribute_button(frm) {
 	}).addClass("btn-primary");
 }
 
-// Members reached over all runs, and members skipped by reason.
+// Members reached over all runs and the last run's counts, as indicators and one readable sentence
+// in place of the raw JSON field.
 function crm_marketing_show_distribution_log(frm) {
+	frm.toggle_display("distribution_log", false);
 	if (!frm.doc.distribution_log) return;
 	const log = typeof frm.doc.distribution_log === "string" ? JSON.parse(frm.doc.distribution_log) : frm.doc.distribution_log;
-	frm.dashboard.add_indicator(__("Sent: {0}", [log.sent || 0]), log.sent ? "green" : "gray");
-	Object.entries(log.skipped || {}).forEach(([reason, count]) => {
+	// "Sent" fits a message; a phone call or a meeting becomes someone's task, a letter gets printed.
+	const reached = {
+		"Phone Call": __("Calls assigned: {0}", [log.sent || 0]),
+		Meeting: __("Invited: {0}", [log.sent || 0]),
+		Letter: __("Letters prepared: {0}", [log.sent || 0]),
+	}[frm.doc.channel] || __("Sent: {0}", [log.sent || 0]);
+	frm.dashboard.add_indicator(reached, log.sent ? "green" : "gray");
+	const skipped = Object.entries(log.skipped || {});
+	skipped.forEach(([reason, count]) => {
 		frm.dashboard.add_indicator(`${CRM_SKIP_REASONS[reason] || reason}: ${count}`, "orange");
 	});
+	const when = frm.doc.last_distributed_on ? frappe.datetime.str_to_user(frm.doc.last_distributed_on) : "";
+	let text = __("Last distribution {0}: {1} of {2} members reached.", [when, log.sent || 0, log.audience || 0]);
+	if (skipped.length) {
+		const reasons = skipped.map(([reason, count]) => `${(CRM_SKIP_REASONS[reason] || reason).toLowerCase()}: ${count}`);
+		text += " " + __("Skipped: {0}.", [reasons.join(", ")]);
+	}
+	frm.set_intro(text, log.sent ? "green" : "orange");
 }
 
 // The cost side: linked purchase invoices set the actual cost, so it is read-only while any are linked.

@@ -50,6 +50,7 @@ class CampaignResponse(Document):
 		if frappe.flags.in_web_form and self.is_new():
 			registration.prepare(self)
 		self.fill_from_activity()
+		self.full_name = self.full_name or responses.respondent_name(self)
 
 	def on_update(self):
 		before = self.get_doc_before_save()
@@ -97,3 +98,5 @@ def on_doctype_update():
 		["respondent_doctype", "respondent", "response_type", "response_date"],
 		"respondent_activity",
 	)
+	# bounces find the Sent response of the bounced mail
+	frappe.db.add_index("Campaign Response", ["message_id"])

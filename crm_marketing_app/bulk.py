@@ -27,6 +27,8 @@ where it matters:
   `QueueBuilder` would write, MIME text included; Frappe's flush sends them as any queued mail.
 - Failed, Bounced and Accepted Campaign Responses (messaging/) are like Sent ones: no rescore at once.
 - Email Bounce rows are INSERT IGNOREd under (message_id, email); the caller marks the lists.
+- Personal Coupon Codes (offers/coupons.py) are named by their code, as Coupon Code's own
+  `field:coupon_name` naming would; its controller only checks Gift Cards, which these are not.
 """
 
 from collections.abc import Callable, Iterable

@@ -60,6 +60,8 @@ doc_events = {
 		"on_cancel": "crm_marketing_app.overrides.purchase_invoice.on_cancel",
 	},
 	"Sales Order": {
+		"before_validate": "crm_marketing_app.overrides.sales_transaction.before_validate",
+		"validate": "crm_marketing_app.overrides.sales_transaction.validate",
 		"on_submit": "crm_marketing_app.overrides.sales_transaction.on_submit",
 		"on_cancel": "crm_marketing_app.overrides.sales_transaction.on_cancel",
 	},

@@ -58,6 +58,13 @@ HOST_PERMISSIONS = [
 	("Supplier", "Marketing User", ("read", "report")),
 	("Purchase Invoice", "Marketing Manager", ("read", "report")),
 	("Purchase Invoice", "Marketing User", ("read", "report")),
+	# Offers: the campaign's Pricing Rule, its coupons and the bonus programme are made by the app.
+	("Coupon Code", "Marketing Manager", ("read", "report", "export", "print")),
+	("Coupon Code", "Marketing User", ("read", "report", "export", "print")),
+	("Pricing Rule", "Marketing Manager", ("read", "report")),
+	("Pricing Rule", "Marketing User", ("read", "report")),
+	("Loyalty Program", "Marketing Manager", ("read", "report")),
+	("Loyalty Program", "Marketing User", ("read", "report")),
 ]
 
 

@@ -1,7 +1,8 @@
 """Campaign Attribution rows of a Sales Order / Sales Invoice: written on submit, removed on cancel
 (crm_marketing_app.overrides.sales_transaction), with the Campaign revenue rollups shifted to match.
 
-Order of precedence: the document's own `campaign`, then a campaign whose
+Order of precedence: the document's own `campaign`, then the campaign whose
+Coupon Code (shared or personal) the order carries, then a campaign whose
 `promo_code` the document carries, then the settings' model over the
 customer's (its lead's, its contacts') Campaign Responses inside the window.
 An invoice made from a Sales Order is never attributed: its order already is
@@ -73,6 +74,11 @@ def attribute(doc: Document) -> tuple[list, str | None]:
 		return [], None
 	if doc.get("campaign"):
 		return [(doc.campaign, Decimal(1))], "Campaign Field"
+	coupon_campaign = doc.get("coupon_code") and frappe.db.get_value(
+		"Coupon Code", doc.coupon_code, "campaign"
+	)
+	if coupon_campaign:
+		return [(coupon_campaign, Decimal(1))], "Coupon Code"
 	code = (doc.get("promo_code") or "").strip()
 	if code:
 		campaign = frappe.db.get_value("Campaign", {"promo_code": code}, "name")

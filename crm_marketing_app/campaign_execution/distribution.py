@@ -27,6 +27,7 @@ from crm_marketing_app.engine.messaging import PRESSURE_CHANNELS, send_times
 from crm_marketing_app.messaging import eligibility, links
 from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_hours, as_time, outgoing_account
 from crm_marketing_app.messaging.templates import EmailTemplateRenderer
+from crm_marketing_app.offers.coupons import check_issuable, codes_of, personal_coupons
 from crm_marketing_app.target_lists.addresses import address_block, best_addresses
 from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings, site_url
@@ -68,6 +69,8 @@ def check_distributable(doc) -> None:
 			frappe.db.get_value("Campaign", doc.campaign, "campaign_status"),
 			bool(get_settings().allow_unapproved_distribution),
 		)
+	if doc.personal_coupons:
+		check_issuable(doc)
 	if doc.channel == "Email":
 		outgoing_account()
 
@@ -92,6 +95,7 @@ def distribute_activity(activity: str) -> dict:
 		reached, chunk_skipped = split(chunk, doc.channel, done, eligibility.weekly_cap() if counted else 0)
 		skipped.update(chunk_skipped)
 		if reached:
+			channel.coupons = personal_coupons(doc, reached)
 			reached, channel_skipped = channel.send(reached)
 			skipped.update(channel_skipped)
 			sent += len(reached)
@@ -206,6 +210,7 @@ class Channel:
 		self.doc = doc
 		self.now = now()
 		self.user = frappe.session.user
+		self.coupons = {}  # {(member_doctype, member): personal coupon code} of the chunk
 
 	def send(self, members: list[dict]) -> tuple[list[dict], Counter]:
 		"""Creates the artefacts and Sent responses; returns the members reached and any skipped."""
@@ -234,6 +239,7 @@ class Channel:
 			"phone": member.get("phone") or "",
 			"campaign": self.doc.campaign,
 			"activity": self.doc.subject,
+			"coupon_code": self.coupons.get((member["member_doctype"], member["member"]), ""),
 			"tracking_url": tracking_url(
 				self.doc.name,
 				member["member_doctype"],
@@ -529,6 +535,7 @@ def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
 	letters = []
 	for batch in chunks(responses, CHUNK_SIZE):
 		details, addresses = member_details(batch), postal_addresses(batch)
+		channel.coupons = codes_of(doc.name, batch)
 		for member in batch:
 			member["address"] = addresses.get((member["member_doctype"], member["member"]))
 			context = channel.context(member, details)

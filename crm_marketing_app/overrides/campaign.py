@@ -1,4 +1,5 @@
-"""Campaign (ERPNext) document events: its own checks, and its rollups kept true on every save."""
+"""Campaign (ERPNext) document events: its own checks, its rollups kept true on every save, and its offer
+(Pricing Rule and coupons) kept in step."""
 
 import frappe
 from frappe import _
@@ -7,6 +8,7 @@ from frappe.utils import getdate
 
 from crm_marketing_app.campaigns import rollups
 from crm_marketing_app.engine import campaign
+from crm_marketing_app.offers import campaign_offer
 from crm_marketing_app.utils import engine_errors
 
 
@@ -23,6 +25,7 @@ def validate(doc, method=None):
 		)
 	validate_promo_code(doc)
 	check_status_follows_workflow(doc)
+	campaign_offer.validate(doc)
 
 
 def check_status_follows_workflow(doc):
@@ -47,6 +50,7 @@ def check_status_follows_workflow(doc):
 
 def on_update(doc, method=None):
 	rollups.on_campaign_update(doc)
+	campaign_offer.sync(doc)
 
 
 def validate_promo_code(doc):

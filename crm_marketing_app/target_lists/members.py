@@ -17,6 +17,7 @@ from frappe.utils import now_datetime
 
 from crm_marketing_app import jobs
 from crm_marketing_app.bulk import insert_select
+from crm_marketing_app.offers import segments
 from crm_marketing_app.target_lists import addresses
 from crm_marketing_app.target_lists import query as q
 
@@ -82,6 +83,7 @@ def refresh(target_list_name: str) -> int:
 		# rule rows were just read from their records; re-read the others
 		sync_members(doc.member_doctype, (tlm.target_list == doc.name) & (tlm.source != "Rule"))
 		count = recount([doc.name], refreshed=True)[doc.name]
+		segments.sync_customer_group(doc)
 	except frappe.QueryDeadlockError:
 		raise  # the server has rolled the whole transaction back already, savepoint included
 	except Exception:

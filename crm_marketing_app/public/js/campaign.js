@@ -98,3 +98,30 @@ function crm_marketing_add_copy_button(frm) {
 		dialog.show();
 	});
 }
+
+frappe.ui.form.on("Campaign", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		if (frm.doc.pricing_rule) {
+			frm.add_custom_button(
+				__("Coupon Redemption"),
+				() => frappe.set_route("query-report", "Coupon Redemption", { campaign: frm.doc.name }),
+				__("View")
+			);
+		}
+		if (!frm.doc.loyalty_program || !frm.perm[0].write) return;
+		frm.add_custom_button(__("Enrol in Loyalty Program"), () =>
+			frappe
+				.call("crm_marketing_app.offers.loyalty.enrol_campaign_members", { campaign: frm.doc.name })
+				.then(({ message: counts }) =>
+					frappe.msgprint(
+						__("{0} customers enrolled; {1} were already in it; {2} stay in another programme", [
+							counts.enrolled,
+							counts.already_enrolled,
+							counts.in_other_programme,
+						])
+					)
+				)
+		);
+	},
+});

@@ -33,6 +33,7 @@ frappe.ui.form.on("Campaign Activity", {
 		crm_marketing_show_delivery(frm);
 		crm_marketing_toggle_actual_cost(frm);
 		crm_marketing_load_campaign_company(frm);
+		crm_marketing_add_coupon_buttons(frm);
 	},
 	campaign(frm) {
 		crm_marketing_load_campaign_company(frm);
@@ -69,6 +70,31 @@ function crm_marketing_show_delivery(frm) {
 				);
 			}
 		});
+}
+
+// Personal coupons: issue them to the lists' members now, or look at the ones issued.
+function crm_marketing_add_coupon_buttons(frm) {
+	if (frm.is_new() || !frm.doc.personal_coupons) return;
+	if (frm.doc.status !== "Cancelled" && frm.perm[0].write) {
+		frm.add_custom_button(
+			__("Issue Personal Coupons"),
+			() =>
+				frm.call("generate_personal_coupons").then(({ message }) => {
+					if (message) frappe.show_alert(__("{0} new personal coupons", [message.issued]));
+				}),
+			__("Coupons")
+		);
+	}
+	frm.add_custom_button(
+		__("Coupon Codes"),
+		() => frappe.set_route("List", "Coupon Code", { campaign_activity: frm.doc.name }),
+		__("Coupons")
+	);
+	frm.add_custom_button(
+		__("Coupon Redemption"),
+		() => frappe.set_route("query-report", "Coupon Redemption", { campaign: frm.doc.campaign }),
+		__("Coupons")
+	);
 }
 
 // Distribute to the target lists; the job reports progress and reloads the form when done.

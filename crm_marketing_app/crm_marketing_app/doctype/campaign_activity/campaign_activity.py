@@ -7,6 +7,7 @@ from crm_marketing_app import jobs
 from crm_marketing_app.campaign_execution import milestones
 from crm_marketing_app.campaign_execution.distribution import check_distributable, render_letters
 from crm_marketing_app.engine import activity
+from crm_marketing_app.offers import coupons
 from crm_marketing_app.suppliers import costs
 from crm_marketing_app.utils import engine_errors
 
@@ -105,6 +106,21 @@ class CampaignActivity(Document):
 			"crm_marketing_app.tasks.distribute_activity", self.name, timeout=6 * 3600, activity=self.name
 		)
 		frappe.msgprint(_("Distribution started; the progress bar shows how far it got."), alert=True)
+
+	@frappe.whitelist()
+	def generate_personal_coupons(self) -> dict | None:
+		"""Queues `crm_marketing_app.tasks.generate_personal_coupons` once for this activity;
+		under tests it runs inline and its counts are returned."""
+		self.check_permission("write")
+		coupons.check_issuable(self)
+		result = jobs.enqueue_for(
+			"crm_marketing_app.tasks.generate_personal_coupons",
+			self.name,
+			timeout=3600,
+			activity=self.name,
+		)
+		frappe.msgprint(_("Issuing personal coupons; the progress bar shows how far it got."), alert=True)
+		return result if isinstance(result, dict) else None
 
 	def letters(self) -> list[str]:
 		"""Every Sent letter, for printing "Campaign Letters" from the desk (distribution

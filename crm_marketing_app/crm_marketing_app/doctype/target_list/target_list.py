@@ -4,6 +4,7 @@ from frappe.model.document import Document
 
 from crm_marketing_app import jobs
 from crm_marketing_app.engine.target_lists import list_dependencies
+from crm_marketing_app.offers import segments
 from crm_marketing_app.target_lists import members, query
 
 
@@ -31,6 +32,7 @@ class TargetList(Document):
 		member_doctype: DF.Literal["Lead", "Contact", "Customer", "Prospect"]
 		members_without_address: DF.Int
 		rule_description: DF.SmallText | None
+		segment_customer_group: DF.Link | None
 
 	# end: auto-generated types
 	def validate(self):
@@ -42,6 +44,7 @@ class TargetList(Document):
 			rows = query.condition_rows(self.conditions)
 			query.refresh_order([self.name], {self.name: list_dependencies(rows)})
 			self.rule_description = query.describe(self.member_doctype, self.conditions, self.name)
+		segments.validate(self)
 
 	def on_trash(self):
 		tlm = frappe.qb.DocType("Target List Member")

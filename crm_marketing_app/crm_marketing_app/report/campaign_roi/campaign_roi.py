@@ -17,6 +17,7 @@ from frappe.query_builder.functions import Count, Min, Sum
 
 from crm_marketing_app.engine.attribution import budget_used, per_unit, roi
 from crm_marketing_app.funnels import COMPLETED, stage_counts
+from crm_marketing_app.offers.loyalty import loyalty_costs
 from crm_marketing_app.sales_history import sales_documents
 from crm_marketing_app.utils import report_column
 
@@ -27,6 +28,7 @@ def execute(filters=None):
 	revenue = attributed(filters)
 	opportunities = stage_counts([c.name for c in campaigns], ["Opportunity"])
 	past = past_averages()
+	loyalty = loyalty_costs([c.name for c in campaigns])
 	rows = []
 	for c in campaigns:
 		got = revenue.get(c.name, {})
@@ -34,6 +36,7 @@ def execute(filters=None):
 			continue
 		leads, new_customers = c.leads_generated, got.get("new_customers", 0)
 		amount = got.get("revenue", 0)
+		cost = c.actual_cost + loyalty.get(c.name, 0)  # bonus points given are a cost like the activities'
 		rows.append(
 			{
 				"campaign": c.name,
@@ -43,15 +46,16 @@ def execute(filters=None):
 				"budget": c.budget,
 				"planned_cost": c.planned_cost,
 				"actual_cost": c.actual_cost,
+				"loyalty_cost": loyalty.get(c.name, 0),
 				"budget_used": budget_used(c.actual_cost, c.budget),
 				"leads": leads,
 				"opportunities": opportunities[c.name]["Opportunity"],
 				"orders": got.get("orders", 0),
 				"new_customers": new_customers,
 				"attributed_revenue": amount,
-				"roi": roi(amount, c.actual_cost),
-				"cost_per_lead": per_unit(c.actual_cost, leads),
-				"cost_per_new_customer": per_unit(c.actual_cost, new_customers),
+				"roi": roi(amount, cost),
+				"cost_per_lead": per_unit(cost, leads),
+				"cost_per_new_customer": per_unit(cost, new_customers),
 				**past_average(past.get(c.campaign_type, []), c.name),
 			}
 		)
@@ -178,6 +182,7 @@ def columns():
 		report_column("budget", _("Budget"), "Currency", **money),
 		report_column("planned_cost", _("Planned Cost"), "Currency", **money),
 		report_column("actual_cost", _("Actual Cost"), "Currency", **money),
+		report_column("loyalty_cost", _("Loyalty Points Cost"), "Currency", 140, **money),
 		report_column("budget_used", _("Budget Used (%)"), "Percent", 100),
 		report_column("leads", _("Leads"), "Int", 80),
 		report_column("opportunities", _("Opportunities"), "Int", 100),

@@ -5,7 +5,8 @@ response type, Leads (naming the campaign or made from its responses),
 Opportunities (naming it or made from its responses), submitted or draft
 Quotations (naming it or made from those opportunities), and Sales Orders
 attributed to it. The reference funnel pools completed campaigns of the same
-type.
+type. A stage's success and failure outcomes count the people of the stage (for a
+stage entered by a document: of the campaign) who gave its outcome response.
 """
 
 from collections import defaultdict
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, IfNull
+from pypika.terms import ExistsCriterion
 
 from crm_marketing_app.engine import funnel as engine
 
@@ -107,11 +109,45 @@ def past_campaigns(campaign_type: str | None, exclude: str | None = None) -> lis
 
 
 def reference_conversions(
-	events: Sequence[str], campaign_type: str | None, exclude: str | None = None
+	events: Sequence[str], campaign_type: str | None, exclude: str | None = None, bases=None
 ) -> list:
 	past = past_campaigns(campaign_type, exclude)
 	counts = stage_counts(past, events)
-	return engine.reference_conversions([[counts[name][event] for event in events] for name in past])
+	return engine.reference_conversions([[counts[name][event] for event in events] for name in past], bases)
+
+
+def kpi_bases(funnel_doc) -> list[int | None]:
+	return engine.base_stages(
+		[s.stage_name for s in funnel_doc.stages], [s.kpi_base_stage for s in funnel_doc.stages]
+	)
+
+
+def outcome_count(campaign: str, entry_event: str, outcome: str | None) -> int | None:
+	"""People of the stage who gave the `outcome` response; None when the stage names no outcome."""
+	if not outcome:
+		return None
+	cr, entered = (
+		frappe.qb.DocType("Campaign Response"),
+		frappe.qb.DocType("Campaign Response").as_("entered"),
+	)
+	query = (
+		frappe.qb.from_(cr)
+		.select(Count(Concat(cr.respondent_doctype, ":", cr.respondent)).distinct())
+		.where((cr.campaign == campaign) & (cr.response_type == outcome))
+	)
+	if entry_event in engine.RESPONSE_EVENTS:
+		in_stage = (
+			frappe.qb.from_(entered)
+			.select(entered.name)
+			.where(
+				(entered.campaign == campaign)
+				& (entered.response_type == entry_event)
+				& (entered.respondent_doctype == cr.respondent_doctype)
+				& (entered.respondent == cr.respondent)
+			)
+		)
+		query = query.where(ExistsCriterion(in_stage))
+	return query.run()[0][0]
 
 
 def funnel_stages(campaign: str, funnel: str | None = None) -> list[dict]:
@@ -121,10 +157,13 @@ def funnel_stages(campaign: str, funnel: str | None = None) -> list[dict]:
 	events = [stage.entry_event for stage in funnel_doc.stages]
 	counts = stage_counts([campaign], events)[campaign]
 	actual = [counts[event] for event in events]
-	conversions = engine.conversions(actual)
+	bases = kpi_bases(funnel_doc)
+	conversions = engine.conversions(actual, bases)
 	planned = [stage.planned_conversion if i else None for i, stage in enumerate(funnel_doc.stages)]
-	reference = reference_conversions(events, funnel_doc.campaign_type or campaign_type, exclude=campaign)
-	planned_counts = engine.planned_counts(actual[0] if actual else 0, planned)
+	reference = reference_conversions(
+		events, funnel_doc.campaign_type or campaign_type, exclude=campaign, bases=bases
+	)
+	planned_counts = engine.planned_counts(actual[0] if actual else 0, planned, bases)
 	tolerance = funnel_doc.tolerance or 0
 	rows = []
 	for i, stage in enumerate(funnel_doc.stages):
@@ -135,7 +174,10 @@ def funnel_stages(campaign: str, funnel: str | None = None) -> list[dict]:
 				"stage": stage.stage_name,
 				"entry_event": stage.entry_event,
 				"kpi": stage.kpi,
+				"kpi_base_stage": None if bases[i] is None else funnel_doc.stages[bases[i]].stage_name,
 				"actual": actual[i],
+				"success_count": outcome_count(campaign, stage.entry_event, stage.success_response),
+				"failure_count": outcome_count(campaign, stage.entry_event, stage.failure_response),
 				"planned_count": planned_counts[i],
 				"conversion": conversions[i],
 				"planned_conversion": planned[i],
@@ -155,7 +197,9 @@ def update_reference_funnels() -> None:
 	stage = frappe.qb.DocType("Event Funnel Stage")
 	for funnel in frappe.get_all("Marketing Funnel", filters={"campaign_type": ("is", "set")}, pluck="name"):
 		doc = frappe.get_doc("Marketing Funnel", funnel)
-		reference = reference_conversions([s.entry_event for s in doc.stages], doc.campaign_type)
+		reference = reference_conversions(
+			[s.entry_event for s in doc.stages], doc.campaign_type, bases=kpi_bases(doc)
+		)
 		if not doc.stages:
 			continue
 		stored = Case()

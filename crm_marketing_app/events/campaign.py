@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from crm_marketing_app.engine import campaign as rules
+from crm_marketing_app.planning.budget import check_campaign_approval
 from crm_marketing_app.utils import engine_errors
 
 
@@ -18,6 +19,7 @@ def validate(doc, method=None):
 			lambda name: frappe.db.get_value("Campaign", name, "parent_campaign"),
 		)
 	validate_promo_code(doc)
+	check_campaign_approval(doc)
 
 
 def validate_promo_code(doc):

@@ -12,3 +12,6 @@ class MarketingFunnel(Document):
 			for stage in self.stages:
 				engine.check_stage(stage.idx, stage.entry_event, stage.planned_conversion)
 				engine.check_percent(stage.idx, stage.reference_conversion)
+			engine.base_stages(
+				[stage.stage_name for stage in self.stages], [stage.kpi_base_stage for stage in self.stages]
+			)

@@ -9,7 +9,7 @@ from frappe.query_builder.functions import Count, Max, Min, Sum
 from frappe.utils import flt, getdate, today
 
 from crm_marketing_app.engine import rfm
-from crm_marketing_app.sales_history import sales_documents
+from crm_marketing_app.sales_history import sales_documents, sales_lines
 from crm_marketing_app.utils import engine_errors
 
 
@@ -34,14 +34,36 @@ def customer_scores(filters: dict) -> list[rfm.Score]:
 		query = query.where(docs.company == filters.company)
 	if filters.from_date:
 		query = query.where(docs.posting_date >= filters.from_date)
+	margins = customer_margins(filters, as_of)
 	purchases = [
 		rfm.Purchases(
-			row.customer, getdate(row.first_date), getdate(row.last_date), row.count, flt(row.total)
+			row.customer,
+			getdate(row.first_date),
+			getdate(row.last_date),
+			row.count,
+			flt(row.total),
+			margins.get(row.customer, 0.0),
 		)
 		for row in query.run(as_dict=True)
 	]
 	with engine_errors(_("Invalid Customer Segments filters")):
 		return rfm.score(purchases, as_of, flt(filters.lifetime_years or 3))
+
+
+def customer_margins(filters, as_of) -> dict[str, float]:
+	"""{customer: gross profit of its sales lines} over the same documents as the scores."""
+	lines = sales_lines().as_("lines")
+	query = (
+		frappe.qb.from_(lines)
+		.select(lines.customer, Sum(lines.gross_profit))
+		.where(lines.posting_date <= as_of)
+		.groupby(lines.customer)
+	)
+	if filters.company:
+		query = query.where(lines.company == filters.company)
+	if filters.from_date:
+		query = query.where(lines.posting_date >= filters.from_date)
+	return {customer: flt(margin) for customer, margin in query.run()}
 
 
 @frappe.whitelist()

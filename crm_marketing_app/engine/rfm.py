@@ -4,7 +4,8 @@ Recency, frequency and monetary value are scored 1-5 by quintile among the
 customers scored together (5 best: most recent, most frequent, most spent); the
 segment name comes from the recency and frequency scores (the usual RFM grid).
 Lifetime value = average order value * orders per year * expected lifetime in
-years, orders per year measured since the first purchase (at least one year).
+years, orders per year measured since the first purchase (at least one year); the
+margin-based lifetime value is the same with the gross profit in place of the amount.
 """
 
 import bisect
@@ -38,6 +39,7 @@ class Purchases:
 	last_date: date
 	count: int
 	total: float
+	margin: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Score:
 	segment: str
 	average_order: float
 	lifetime_value: float
+	margin_lifetime_value: float = 0.0
 
 
 def quintile(value: float, sorted_values: Sequence[float]) -> int:
@@ -90,6 +93,7 @@ def score(customers: Sequence[Purchases], as_of: date, lifetime_years: float = 3
 				segment=segment(r, f),
 				average_order=round(average, 2),
 				lifetime_value=round(average * c.count / years * lifetime_years, 2),
+				margin_lifetime_value=round(c.margin / years * lifetime_years, 2),
 			)
 		)
 	return out

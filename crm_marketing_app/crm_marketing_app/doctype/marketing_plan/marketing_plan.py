@@ -15,7 +15,12 @@ class MarketingPlan(Document):
 		title = _("Invalid Marketing Plan")
 		other = frappe.db.get_value(
 			"Marketing Plan",
-			{"company": self.company, "fiscal_year": self.fiscal_year, "name": ("!=", self.name or "")},
+			{
+				"company": self.company,
+				"fiscal_year": self.fiscal_year,
+				# a new plan is already named after its company and year
+				"name": ("!=", "" if self.is_new() else self.name),
+			},
 		)
 		if other:
 			frappe.throw(

@@ -37,6 +37,7 @@ def execute(filters=None):
 			"segment": _(s.segment),
 			"average_order": s.average_order,
 			"lifetime_value": s.lifetime_value,
+			"margin_lifetime_value": s.margin_lifetime_value,
 		}
 		for s in scores
 		if not filters.segment or s.segment == filters.segment
@@ -60,6 +61,7 @@ def columns():
 		col("segment", _("Segment"), "Data", 150),
 		col("average_order", _("Average Order Value"), "Currency", 140),
 		col("lifetime_value", _("Lifetime Value"), "Currency", 140),
+		col("margin_lifetime_value", _("Lifetime Gross Profit"), "Currency", 150),
 	]
 
 

@@ -4,7 +4,7 @@ Responses count through their activity: reached, opened and clicked are the dist
 Sent, Opened or Clicked response; responded those with an answer (ANSWERS); leads and opportunities
 the distinct ones made from the responses. A target list counts the responses of its members to
 the activities that used it (a person on two lists counts on both), and takes the activity's cost
-in proportion to its member count.
+in proportion to its (active) member count.
 
 An attributed document (Campaign Attribution) is credited to the activities of its campaign that
 the customer (its lead, its contacts) responded to, its amount split equally between them; what no
@@ -152,7 +152,7 @@ def attributed(filters, group_by: str, t: Tables) -> tuple[dict, dict]:
 		.join(t.activity)
 		.on(t.activity.name == r.campaign_activity)
 	)
-	touches, key = _keyed(touches, t, group_by)
+	touches, key = _keyed(touches, t, group_by, (r.respondent_doctype, r.respondent))
 	touches = (
 		_attribution_filters(_of_campaigns(touches, t, filters), ca, filters)
 		.select(ca.name.as_("attribution"), ca.amount, key.as_("bucket"))
@@ -197,18 +197,22 @@ def costs(filters, group_by: str, t: Tables) -> dict:
 		key = a.channel if group_by == "Channel" else a.name
 		rows = query.select(key.as_("bucket"), Sum(a.actual_cost).as_("cost")).groupby(key).run()
 		return dict(rows)
-	lists = t.lists
+	lists, target = t.lists, frappe.qb.DocType("Target List")
 	sizes = (
 		frappe.qb.from_(lists)
-		.select(lists.parent, Sum(lists.member_count).as_("members"), Count("*").as_("lists"))
+		.join(target)
+		.on(target.name == lists.target_list)
+		.select(lists.parent, Sum(target.member_count).as_("members"), Count("*").as_("lists"))
 		.where(lists.parenttype == "Campaign Activity")
 		.groupby(lists.parent)
 	).as_("sizes")
-	share = Case().when(sizes.members > 0, lists.member_count / sizes.members).else_(1 / sizes.lists)
+	share = Case().when(sizes.members > 0, target.member_count / sizes.members).else_(1 / sizes.lists)
 	query, key = _keyed(query, t, group_by)
 	rows = (
 		query.join(sizes)
 		.on(sizes.parent == a.name)
+		.join(target)
+		.on(target.name == lists.target_list)
 		.select(key.as_("bucket"), Sum(a.actual_cost * share).as_("cost"))
 		.groupby(key)
 		.run()

@@ -38,3 +38,14 @@ def test_stage_checks():
 		f.check_percent(5, -1)
 	with pytest.raises(EngineError, match="Tolerance"):
 		f.check_tolerance(101)
+
+
+def test_kpi_base_stages():
+	names = ["Invited", "Interested", "Opened", "Registered"]
+	bases = f.base_stages(names, [None, None, "", "Interested"])
+	assert bases == [None, 0, 1, 1]
+	assert f.conversions([10, 4, 6, 3], bases) == [None, 40.0, 150.0, 75.0]
+	assert f.planned_counts(10, [None, 50, 100, 80], bases) == [10.0, 5.0, 5.0, 4.0]
+	assert f.reference_conversions([[10, 4, 6, 3], [10, 6, 2, 3]], bases) == [None, 50.0, 80.0, 60.0]
+	with pytest.raises(EngineError, match="not an earlier stage"):
+		f.base_stages(names, [None, "Registered", None, None])

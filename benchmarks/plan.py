@@ -227,19 +227,14 @@ SELECT a.channel, COUNT(DISTINCT IF(r.response_type = 'Sent', CONCAT(r.responden
 FROM `tabCampaign Response` r JOIN `tabCampaign Activity` a ON a.name = r.campaign_activity
 	JOIN `tabCampaign` c ON c.name = a.campaign
 GROUP BY a.channel;
-SELECT t.bucket, COUNT(DISTINCT t.attribution), SUM(t.amount / s.buckets) FROM (
-	SELECT DISTINCT ca.name attribution, ca.amount, a.channel bucket FROM `tabCampaign Attribution` ca
-	JOIN `tabCampaign Response` r ON r.respondent_doctype = 'Customer' AND r.respondent = ca.customer
-		AND r.campaign = ca.campaign
-	JOIN `tabCampaign Activity` a ON a.name = r.campaign_activity JOIN `tabCampaign` c ON c.name = a.campaign
-) t JOIN (
-	SELECT attribution, COUNT(*) buckets FROM (
-		SELECT DISTINCT ca.name attribution, a.channel bucket FROM `tabCampaign Attribution` ca
+SELECT bucket, COUNT(*), SUM(amount / n) FROM (
+	SELECT bucket, attribution, amount, COUNT(*) OVER (PARTITION BY attribution) n FROM (
+		SELECT DISTINCT ca.name attribution, ca.amount, a.channel bucket FROM `tabCampaign Attribution` ca
 		JOIN `tabCampaign Response` r ON r.respondent_doctype = 'Customer' AND r.respondent = ca.customer
 			AND r.campaign = ca.campaign
-		JOIN `tabCampaign Activity` a ON a.name = r.campaign_activity
-	) u GROUP BY attribution
-) s ON s.attribution = t.attribution GROUP BY t.bucket;
+		JOIN `tabCampaign Activity` a ON a.name = r.campaign_activity JOIN `tabCampaign` c ON c.name = a.campaign
+	) t
+) s GROUP BY bucket;
 SELECT COUNT(*), SUM(amount) FROM `tabCampaign Attribution`;
 SELECT a.channel, SUM(a.actual_cost) FROM `tabCampaign Activity` a JOIN `tabCampaign` c ON c.name = a.campaign
 WHERE a.status != 'Cancelled' GROUP BY a.channel

@@ -16,7 +16,7 @@ from collections import defaultdict
 import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, IfNull, Sum
-from pypika.terms import ValueWrapper
+from pypika import analytics as an
 
 from crm_marketing_app.attribution.events import NOT_TOUCHES
 
@@ -103,23 +103,35 @@ def response_counts(filters, group_by: str, t: Tables) -> dict:
 	return {row.bucket: row for row in query.groupby(key).run(as_dict=True)}
 
 
-def _customer_people():
-	"""(doctype, person, customer): a customer, the lead it came from, its contacts."""
+def _touch_branches(ca, r):
+	"""Attribution rows joined to the responses of their campaign by the customer itself, the lead it
+	came from and its contacts: one indexed join each, unioned by the caller."""
 	cust, link = frappe.qb.DocType("Customer"), frappe.qb.DocType("Dynamic Link")
-	itself = frappe.qb.from_(cust).select(
-		ValueWrapper("Customer").as_("doctype"), cust.name.as_("person"), cust.name.as_("customer")
+	of_campaign = (r.campaign == ca.campaign) & r.response_type.notin(NOT_TOUCHES)
+	itself = (
+		frappe.qb.from_(ca)
+		.join(r)
+		.on((r.respondent_doctype == "Customer") & (r.respondent == ca.customer) & of_campaign)
 	)
 	lead = (
-		frappe.qb.from_(cust)
-		.select(ValueWrapper("Lead"), cust.lead_name, cust.name)
-		.where(IfNull(cust.lead_name, "") != "")
+		frappe.qb.from_(ca)
+		.join(cust)
+		.on(cust.name == ca.customer)
+		.join(r)
+		.on((r.respondent_doctype == "Lead") & (r.respondent == cust.lead_name) & of_campaign)
 	)
 	contacts = (
-		frappe.qb.from_(link)
-		.select(ValueWrapper("Contact"), link.parent, link.link_name)
-		.where((link.parenttype == "Contact") & (link.link_doctype == "Customer"))
+		frappe.qb.from_(ca)
+		.join(link)
+		.on(
+			(link.link_doctype == "Customer")
+			& (link.link_name == ca.customer)
+			& (link.parenttype == "Contact")
+		)
+		.join(r)
+		.on((r.respondent_doctype == "Contact") & (r.respondent == link.parent) & of_campaign)
 	)
-	return itself.union_all(lead).union_all(contacts)
+	return itself, lead, contacts
 
 
 def _attribution_filters(query, ca, filters):
@@ -135,44 +147,36 @@ def _attribution_filters(query, ca, filters):
 
 
 def attributed(filters, group_by: str, t: Tables) -> tuple[dict, dict]:
-	"""({bucket: orders, revenue} of the touched documents, {orders, revenue, touched} of all of them)."""
+	"""({bucket: orders, revenue} of the touched documents, {orders, revenue, touched} of all of them).
+
+	A document touched through n buckets gives each 1/n of its amount, and 1/n of itself to `touched`."""
 	ca, r = t.attribution, t.response
-	people = _customer_people().as_("people")
-	touches = (
-		frappe.qb.from_(ca)
-		.join(people)
-		.on(people.customer == ca.customer)
-		.join(r)
-		.on(
-			(r.respondent_doctype == people.doctype)
-			& (r.respondent == people.person)
-			& (r.campaign == ca.campaign)
-			& r.response_type.notin(NOT_TOUCHES)
+	union = None
+	for branch in _touch_branches(ca, r):
+		branch = branch.join(t.activity).on(t.activity.name == r.campaign_activity)
+		branch, key = _keyed(branch, t, group_by, (r.respondent_doctype, r.respondent))
+		branch = _attribution_filters(_of_campaigns(branch, t, filters), ca, filters).select(
+			ca.name.as_("attribution"), ca.amount.as_("amount"), key.as_("bucket")
 		)
-		.join(t.activity)
-		.on(t.activity.name == r.campaign_activity)
-	)
-	touches, key = _keyed(touches, t, group_by, (r.respondent_doctype, r.respondent))
-	touches = (
-		_attribution_filters(_of_campaigns(touches, t, filters), ca, filters)
-		.select(ca.name.as_("attribution"), ca.amount, key.as_("bucket"))
-		.distinct()
-	).as_("touches")
-	shares = (
-		frappe.qb.from_(touches)
-		.select(touches.attribution, Count("*").as_("buckets"))
-		.groupby(touches.attribution)
-	).as_("shares")
-	by_bucket = (
-		frappe.qb.from_(touches)
-		.join(shares)
-		.on(shares.attribution == touches.attribution)
-		.select(
+		union = branch if union is None else union.union(branch)  # UNION: one touch per bucket
+	touches = union.as_("touches")
+	shared = (
+		frappe.qb.from_(touches).select(
 			touches.bucket,
-			Count(touches.attribution).distinct().as_("orders"),
-			Sum(touches.amount / shares.buckets).as_("attributed_revenue"),
+			touches.attribution,
+			touches.amount,
+			an.Count("*").over(touches.attribution).as_("buckets"),
 		)
-		.groupby(touches.bucket)
+	).as_("shared")
+	by_bucket = (
+		frappe.qb.from_(shared)
+		.select(
+			shared.bucket,
+			Count("*").as_("orders"),
+			Sum(shared.amount / shared.buckets).as_("attributed_revenue"),
+			Sum(1 / shared.buckets).as_("touched"),
+		)
+		.groupby(shared.bucket)
 		.run(as_dict=True)
 	)
 	total = frappe.qb.from_(ca).join(t.campaign).on(t.campaign.name == ca.campaign)
@@ -183,7 +187,7 @@ def attributed(filters, group_by: str, t: Tables) -> tuple[dict, dict]:
 		.select(Count("*").as_("orders"), IfNull(Sum(ca.amount), 0).as_("attributed_revenue"))
 		.run(as_dict=True)[0]
 	)
-	total.touched = frappe.qb.from_(shares).select(Count("*")).run()[0][0]
+	total.touched = round(sum(float(row.touched) for row in by_bucket))
 	return {row.bucket: row for row in by_bucket}, total
 
 

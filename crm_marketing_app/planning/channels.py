@@ -18,7 +18,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, IfNull, Sum
 from pypika import analytics as an
 
-from crm_marketing_app.attribution.events import NOT_TOUCHES
+from crm_marketing_app.attribution.records import NOT_TOUCHES
 
 GROUPINGS = ("Channel", "Campaign Activity", "Target List")
 ANSWERS = (

@@ -64,11 +64,17 @@ def update_lead_rollups(campaigns: Iterable[str]) -> None:
 	update_campaign_rollups(campaigns, costs=False, revenue=False, leads=True)
 
 
+def update_goal_rollups(campaigns: Iterable[str]) -> None:
+	"""What only goals count changed (an Opportunity): the trees, derived figures and goals."""
+	update_campaign_rollups(campaigns, costs=False, revenue=False, leads=False)
+
+
 def update_campaign_rollups(
 	campaigns: Iterable[str] | None, *, costs: bool, revenue: bool, leads: bool
 ) -> None:
 	"""The chosen rollups of `campaigns` (every campaign when None; an empty list does nothing),
-	in their fixed order: costs, then revenue with orders and ROI, then leads."""
+	in their fixed order: costs, then revenue with orders, ROI and gross profit, then leads; then
+	always the trees they belong to, the derived figures and the goals."""
 	names = None if campaigns is None else sorted({name for name in campaigns if name})
 	if names == []:
 		return

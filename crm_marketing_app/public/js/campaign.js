@@ -29,6 +29,19 @@ function crm_marketing_show_revenue(frm) {
 					data.roi < 0 ? "red" : data.roi < 100 ? "orange" : "green"
 				);
 			}
+			// planned against actual: read from the form's own rollups
+			if (frm.doc.planned_cost > 0) {
+				const behind = frm.doc.actual_cost > 0 && frm.doc.roi_deviation < 0;
+				frm.dashboard.add_indicator(
+					frm.doc.actual_cost > 0
+						? __("Planned ROI: {0}% ({1} pp)", [
+								format_number(frm.doc.planned_roi, null, 2),
+								format_number(frm.doc.roi_deviation, null, 2),
+						  ])
+						: __("Planned ROI: {0}%", [format_number(frm.doc.planned_roi, null, 2)]),
+					behind ? "orange" : "blue"
+				);
+			}
 			const links = data.documents.map(
 				(row) =>
 					`<a href="/app/campaign-attribution?campaign=${encodeURIComponent(frm.doc.name)}&reference_doctype=${encodeURIComponent(row.reference_doctype)}">` +

@@ -16,10 +16,9 @@ Prints the ratios, then deletes everything it created.
 """
 
 import os
-import time
 
 import frappe
-from common import SITE, connect
+from common import SITE, best_of, connect, timed
 
 N_ORDERS = int(os.environ.get("CRM_BENCH_ORDERS", 200_000))
 N_ACTIVITIES = int(os.environ.get("CRM_BENCH_ACTIVITIES", 100_000))
@@ -27,16 +26,6 @@ N_CAMPAIGNS, N_CUSTOMERS, N_RESPONSES, N_INVOICES, N_JOURNALS = 500, 20_000, 100
 PREFIX = "BENCH-PLAN-"
 YEAR = ("2025-01-01", "2025-12-31")
 CHANNELS = "'Email', 'Phone Call', 'Meeting', 'Letter', 'SMS', 'Webinar', 'Exhibition', 'Advertising'"
-
-
-def timed(fn, *args):
-	start = time.perf_counter()
-	fn(*args)
-	return time.perf_counter() - start
-
-
-def best_of(n, fn, *args):
-	return min(timed(fn, *args) for _ in range(n))
 
 
 def cost_centers(company):

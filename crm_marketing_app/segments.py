@@ -18,22 +18,15 @@ def customer_scores(filters: dict) -> list[rfm.Score]:
 	filters = frappe._dict(filters)
 	as_of = getdate(filters.as_of_date or today())
 	docs = sales_documents().as_("docs")
-	query = (
-		frappe.qb.from_(docs)
-		.select(
-			docs.customer,
-			Min(docs.posting_date).as_("first_date"),
-			Max(docs.posting_date).as_("last_date"),
-			Count("*").as_("count"),
-			Sum(docs.amount).as_("total"),
-		)
-		.where(docs.posting_date <= as_of)
-		.groupby(docs.customer)
+	query = per_customer(
+		docs,
+		filters,
+		as_of,
+		Min(docs.posting_date).as_("first_date"),
+		Max(docs.posting_date).as_("last_date"),
+		Count("*").as_("count"),
+		Sum(docs.amount).as_("total"),
 	)
-	if filters.company:
-		query = query.where(docs.company == filters.company)
-	if filters.from_date:
-		query = query.where(docs.posting_date >= filters.from_date)
 	margins = customer_margins(filters, as_of)
 	purchases = [
 		rfm.Purchases(
@@ -53,17 +46,18 @@ def customer_scores(filters: dict) -> list[rfm.Score]:
 def customer_margins(filters, as_of) -> dict[str, float]:
 	"""{customer: gross profit of its sales lines} over the same documents as the scores."""
 	lines = sales_lines().as_("lines")
-	query = (
-		frappe.qb.from_(lines)
-		.select(lines.customer, Sum(lines.gross_profit))
-		.where(lines.posting_date <= as_of)
-		.groupby(lines.customer)
-	)
-	if filters.company:
-		query = query.where(lines.company == filters.company)
-	if filters.from_date:
-		query = query.where(lines.posting_date >= filters.from_date)
+	query = per_customer(lines, filters, as_of, Sum(lines.gross_profit))
 	return {customer: flt(margin) for customer, margin in query.run()}
+
+
+def per_customer(rows, filters, as_of, *columns):
+	"""`columns` per customer over the sales-history `rows` of the period and company."""
+	query = frappe.qb.from_(rows).select(rows.customer, *columns).where(rows.posting_date <= as_of)
+	if filters.company:
+		query = query.where(rows.company == filters.company)
+	if filters.from_date:
+		query = query.where(rows.posting_date >= filters.from_date)
+	return query.groupby(rows.customer)
 
 
 @frappe.whitelist()

@@ -320,14 +320,20 @@ def orders_of(of):
 
 def leads_of(of):
 	"""Leads naming the campaign, plus leads made from its responses that name another (or none)."""
-	lead, cr = frappe.qb.DocType("Lead"), frappe.qb.DocType("Campaign Response")
-	named = frappe.qb.from_(lead).select(Count("*")).where(of(lead.campaign_name))
+	return named_or_made_of(of, "Lead", "campaign_name", "lead")
+
+
+def named_or_made_of(of, doctype: str, campaign_field: str, response_field: str):
+	"""Records of `doctype` naming the campaign, plus those made from its responses (the response's
+	`response_field`) that name another campaign or none: each counted once."""
+	record, cr = frappe.qb.DocType(doctype), frappe.qb.DocType("Campaign Response")
+	named = frappe.qb.from_(record).select(Count("*")).where(of(record[campaign_field]))
 	from_responses = (
 		frappe.qb.from_(cr)
-		.join(lead)
-		.on(lead.name == cr.lead)
-		.select(Count(cr.lead).distinct())
-		.where(of(cr.campaign) & ~of(IfNull(lead.campaign_name, "")))
+		.join(record)
+		.on(record.name == cr[response_field])
+		.select(Count(cr[response_field]).distinct())
+		.where(of(cr.campaign) & ~of(IfNull(record[campaign_field], "")))
 	)
 	return scalar(named) + scalar(from_responses)
 
@@ -362,16 +368,7 @@ def people_of(of, response_type):
 
 def opportunities_of(of):
 	"""Opportunities naming the campaign, plus those made from its responses that name another (or none)."""
-	opp, cr = frappe.qb.DocType("Opportunity"), frappe.qb.DocType("Campaign Response")
-	named = frappe.qb.from_(opp).select(Count("*")).where(of(opp.campaign))
-	from_responses = (
-		frappe.qb.from_(cr)
-		.join(opp)
-		.on(opp.name == cr.opportunity)
-		.select(Count(cr.opportunity).distinct())
-		.where(of(cr.campaign) & ~of(IfNull(opp.campaign, "")))
-	)
-	return scalar(named) + scalar(from_responses)
+	return named_or_made_of(of, "Opportunity", "campaign", "opportunity")
 
 
 def new_customers_of(of, start_date):

@@ -19,19 +19,12 @@ from frappe.query_builder.functions import Concat, Count, IfNull, Sum
 from pypika import analytics as an
 
 from crm_marketing_app.attribution.records import NOT_TOUCHES
+from crm_marketing_app.engine.funnel import RESPONSE_EVENTS
 
 GROUPINGS = ("Channel", "Campaign Activity", "Target List")
-ANSWERS = (
-	"Website Visit",
-	"Downloaded",
-	"Registered",
-	"Attended",
-	"Replied",
-	"Accepted",
-	"Declined",
-	"Requested Info",
-	"Purchased",
-)
+# An answer is any response but being sent, opening, clicking or leaving (Declined is an answer).
+NOT_ANSWERS = ("Sent", "Opened", "Clicked", "Unsubscribed", "Bounced")
+ANSWERS = tuple(t for t in RESPONSE_EVENTS if t not in NOT_ANSWERS)
 COUNTED = {"reached": ("Sent",), "opened": ("Opened",), "clicked": ("Clicked",), "responded": ANSWERS}
 MEASURES = (*COUNTED, "leads", "opportunities", "orders", "attributed_revenue", "cost")
 

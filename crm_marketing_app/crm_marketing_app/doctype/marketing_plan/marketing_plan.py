@@ -11,6 +11,29 @@ from crm_marketing_app.utils import engine_errors
 
 
 class MarketingPlan(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_marketing_app.crm_marketing_app.doctype.marketing_plan_account.marketing_plan_account import (
+			MarketingPlanAccount,
+		)
+		from crm_marketing_app.crm_marketing_app.doctype.marketing_plan_period.marketing_plan_period import (
+			MarketingPlanPeriod,
+		)
+
+		action_if_exceeded: DF.Literal["Warn", "Stop"]
+		company: DF.Link
+		expense_accounts: DF.Table[MarketingPlanAccount]
+		fiscal_year: DF.Link
+		periods: DF.Table[MarketingPlanPeriod]
+		total_planned_budget: DF.Currency
+
+	# end: auto-generated types
 	def validate(self):
 		title = _("Invalid Marketing Plan")
 		other = frappe.db.get_value(

@@ -46,6 +46,7 @@ class MarketingTrigger(Document):
 			"Registered",
 			"Attended",
 			"Replied",
+			"Accepted",
 			"Declined",
 			"Requested Info",
 			"Purchased",

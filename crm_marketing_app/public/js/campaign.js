@@ -1,4 +1,8 @@
 frappe.ui.form.on("Campaign", {
+	setup(frm) {
+		// a business line is a leaf Cost Center of the campaign's company (as the Marketing Plan's rows)
+		frm.set_query("cost_center", () => ({ filters: { company: frm.doc.company, is_group: 0 } }));
+	},
 	refresh(frm) {
 		if (!frm.is_new()) crm_marketing_show_revenue(frm);
 	},

@@ -221,3 +221,11 @@ def test_campaign_roi_and_funnel_reports_show_their_charts(login, users, demo_lo
 		expect(page.locator(".dt-scrollable").get_by_text(stage, exact=True).first).to_be_visible()
 	wait_for_drawn_chart(page)
 	screenshot(page, "campaign-funnel")
+
+
+def test_channel_effectiveness_shows_channels_and_its_chart(login, users, demo_loaded):
+	page = login(users["marketing_manager"])
+	page.goto(f"/app/query-report/Channel Effectiveness?campaign={demo_loaded.CAMPAIGN}")
+	# the demo's stand and letters are activities with costs and responses
+	expect(page.locator(".dt-scrollable").get_by_text("Exhibition", exact=True).first).to_be_visible()
+	wait_for_drawn_chart(page)

@@ -5,11 +5,13 @@ from frappe.query_builder.functions import Count, Sum
 
 from crm_marketing_app.engine.attribution import budget_used
 from crm_marketing_app.engine.errors import _ as mark_translatable
+from crm_marketing_app.permissions import check_money_access
 
 
 @frappe.whitelist()
 def get_campaign_revenue(campaign: str) -> dict:
 	frappe.has_permission("Campaign", "read", doc=campaign, throw=True)
+	check_money_access("Campaign")
 	budget, actual_cost, revenue, roi, company = frappe.db.get_value(
 		"Campaign", campaign, ("budget", "actual_cost", "attributed_revenue", "roi", "company")
 	)

@@ -181,12 +181,20 @@ def _split_values(text: str, spec: Field) -> list[str]:
 	return [*items, pending] if pending else items
 
 
+# Largest power of ten a number value may have (also the smallest negative one).
+MAX_EXPONENT = 30
+
+
 def _parse_one(row, fieldname, spec: Field, text: str):
 	try:
 		if spec.kind == INT:
 			return int(text)
 		if spec.kind == FLOAT:
-			return Decimal(text)
+			number = Decimal(text)
+			# NaN, Infinity and 1e999999 would reach SQL as bare words or overflow it
+			if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
+				raise ValueError(text)
+			return number
 		if spec.kind == DATE:
 			return datetime.date.fromisoformat(text)
 		if spec.kind == DATETIME:

@@ -121,6 +121,10 @@ def phone_call_activity(site, users):
 	campaign = site.get_doc(
 		{"doctype": "Campaign", "campaign_name": f"E2E Calls {suffix}", "campaign_type": "Other"}
 	).insert()
+	# only approved campaigns distribute
+	site.db.set_value(
+		"Campaign", campaign.name, {"workflow_state": "Approved", "campaign_status": "Approved"}
+	)
 	activity = site.get_doc(
 		{
 			"doctype": "Campaign Activity",

@@ -207,7 +207,7 @@ def register(campaign, email, **extra):
 
 
 def test_registration_of_an_unknown_email_creates_a_lead_and_a_registered_response():
-	campaign = make_campaign(company=default_company(), campaign_status="Approved").name
+	campaign = make_campaign(company=default_company(), state="Approved").name
 	email = f"guest-{random_string(6).lower()}@example.com"
 
 	register(campaign, email, response_type="Purchased", notes="injected")
@@ -244,7 +244,7 @@ def test_registration_of_a_known_email_reuses_the_lead_and_refuses_a_second_regi
 
 
 def test_registration_for_a_closed_event_is_refused():
-	campaign = make_campaign(campaign_status="Cancelled").name
+	campaign = make_campaign(state="Rejected").name
 	email = f"late-{random_string(6).lower()}@example.com"
 	with pytest.raises(frappe.ValidationError, match="closed"):
 		register(campaign, email)
@@ -337,5 +337,5 @@ def test_registration_page_names_only_an_open_event_and_escapes_its_name():
 	assert introduction(open_event).startswith(
 		"Register for <strong>{}</strong>".format(name.replace("&", "&amp;"))
 	)
-	assert introduction(make_campaign(campaign_status="Cancelled").name) is None
+	assert introduction(make_campaign(state="Rejected").name) is None
 	assert introduction("no such campaign") is None

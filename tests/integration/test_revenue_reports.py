@@ -275,10 +275,10 @@ def test_campaign_form_dashboard():
 	}
 	connections = frappe.get_meta("Campaign").get_dashboard_data()
 	assert any("Campaign Attribution" in group["items"] for group in connections.transactions)
-	# A Sales User reads the campaign (and its rollups) but not the attribution rows behind them.
+	# A Sales User reads the campaign but neither its money nor the attribution rows behind it.
 	frappe.set_user(make_user(["Sales User"], "seller"))
-	data = get_campaign_revenue(campaign)
-	assert (data["attributed_revenue"], data["documents"]) == (3500, [])
+	with pytest.raises(frappe.PermissionError):
+		get_campaign_revenue(campaign)
 	frappe.set_user(make_user(["Website Manager"], "nobody"))
 	with pytest.raises(frappe.PermissionError):
 		get_campaign_revenue(campaign)

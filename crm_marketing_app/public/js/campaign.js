@@ -4,7 +4,8 @@ frappe.ui.form.on("Campaign", {
 		frm.set_query("cost_center", () => ({ filters: { company: frm.doc.company, is_group: 0 } }));
 	},
 	refresh(frm) {
-		if (!frm.is_new()) crm_marketing_show_revenue(frm);
+		// costs and revenue are at permlevel 1: marketing roles and Accounts User
+		if (!frm.is_new() && frm.perm[1] && frm.perm[1].read) crm_marketing_show_revenue(frm);
 	},
 });
 

@@ -53,7 +53,7 @@ function crm_marketing_add_distribute_button(frm) {
 	}).addClass("btn-primary");
 }
 
-// The last run's counts: members reached and members skipped by reason.
+// Members reached over all runs, and members skipped by reason.
 function crm_marketing_show_distribution_log(frm) {
 	if (!frm.doc.distribution_log) return;
 	const log = typeof frm.doc.distribution_log === "string" ? JSON.parse(frm.doc.distribution_log) : frm.doc.distribution_log;

@@ -14,7 +14,8 @@ from crm_marketing_app.utils import engine_errors
 
 
 def customer_scores(filters: dict) -> list[rfm.Score]:
-	"""RFM of every customer with sales in the period (company, from_date, as_of date, lifetime_years)."""
+	"""RFM of every customer with sales in the period (company, customer_group and its subgroups,
+	from_date, as_of date, lifetime_years), scored among those customers."""
 	filters = frappe._dict(filters)
 	as_of = getdate(filters.as_of_date or today())
 	docs = sales_documents().as_("docs")
@@ -51,12 +52,23 @@ def customer_margins(filters, as_of) -> dict[str, float]:
 
 
 def per_customer(rows, filters, as_of, *columns):
-	"""`columns` per customer over the sales-history `rows` of the period and company."""
+	"""`columns` per customer over the sales-history `rows` of the period, company and customer group."""
 	query = frappe.qb.from_(rows).select(rows.customer, *columns).where(rows.posting_date <= as_of)
 	if filters.company:
 		query = query.where(rows.company == filters.company)
 	if filters.from_date:
 		query = query.where(rows.posting_date >= filters.from_date)
+	if filters.customer_group:
+		customer = frappe.qb.DocType("Customer")
+		groups = [
+			filters.customer_group,
+			*frappe.db.get_descendants("Customer Group", filters.customer_group),
+		]
+		query = (
+			query.join(customer)
+			.on(customer.name == rows.customer)
+			.where(customer.customer_group.isin(groups))
+		)
 	return query.groupby(rows.customer)
 
 

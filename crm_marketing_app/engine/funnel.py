@@ -6,6 +6,7 @@ its KPI base: an earlier stage it names ("registered ÷ confirmed interest"),
 else the previous one; the first stage has none.
 """
 
+import math
 from collections.abc import Sequence
 
 from crm_marketing_app.engine.errors import EngineError, _
@@ -90,10 +91,13 @@ def conversions(counts: Sequence[float], bases: Sequence[int | None] | None = No
 
 
 def reference_conversions(
-	past_counts: Sequence[Sequence[float]], bases: Sequence[int | None] | None = None
+	past_counts: Sequence[Sequence[float]], minimum: int = 1, bases: Sequence[int | None] | None = None
 ) -> list[float | None]:
-	"""The reference funnel over past campaigns: stage totals pooled, so big events weigh more."""
-	if not past_counts:
+	"""The reference funnel over past campaigns: stage totals pooled, so big events weigh more.
+
+	None ([]) with fewer than `minimum` campaigns: one past event is an anecdote, not a reference.
+	"""
+	if not past_counts or len(past_counts) < max(minimum, 1):
 		return []
 	totals = [sum(stage) for stage in zip(*past_counts, strict=True)]
 	return conversions(totals, bases)
@@ -101,18 +105,19 @@ def reference_conversions(
 
 def planned_counts(
 	first_count: float, planned: Sequence[float | None], bases: Sequence[int | None] | None = None
-) -> list[float]:
-	"""Counts the plan expects, starting from the actual first stage: each stage its planned percent of
-	its base stage's planned count; a stage without plan keeps 100 %."""
+) -> list[int]:
+	"""Counts of people the plan expects, starting from the actual first stage: each stage its planned
+	percent of its base stage (the previous one unless named); a stage without plan keeps 100 %.
+	Chained unrounded, each shown as a whole number (halves up: 2.5 people plan 3)."""
 	bases = previous_stages(len(planned)) if bases is None else bases
-	out: list[float] = []
+	expected: list[float] = []
 	for i, percent in enumerate(planned):
-		out.append(
+		expected.append(
 			float(first_count)
 			if bases[i] is None
-			else round(out[bases[i]] * (100.0 if percent is None else percent) / 100.0, 2)
+			else expected[bases[i]] * (100.0 if percent is None else percent) / 100.0
 		)
-	return out
+	return [math.floor(count + 0.5) for count in expected]
 
 
 def deviation(actual: float | None, expected: float | None) -> float | None:

@@ -185,6 +185,9 @@ def cap(points: int, max_points: int) -> int:
 	return max(-max_points, min(max_points, points)) if max_points else points
 
 
+GRADES = ("Hot", "Warm", "Cold")  # hottest first, as charts show them
+
+
 def grade(score: int, hot_threshold: int, warm_threshold: int) -> str:
 	if score >= hot_threshold:
 		return "Hot"

@@ -109,6 +109,7 @@ LINE_MEASURES = {
 }
 _LINE_DATE_OP = {"ordered_before": "<", "ordered_after": ">="}
 ACTIVITY_STATUS = "activity_status"
+ACTIVITY_STATUS_OPERATORS = ("=", "!=", "in", "not in")
 DERIVED = (*MEASURES, *LINE_MEASURES, ACTIVITY_STATUS)
 
 
@@ -127,7 +128,7 @@ def compile_conditions(conditions, fields: dict[str, Field], today: datetime.dat
 			line_terms.append(Compare("line", column, line_op, value))
 		elif fieldname == ACTIVITY_STATUS:
 			spec = Field(SELECT, ACTIVITY_STATUSES)
-			_check_operator(row, fieldname, op, ("=", "!=", "in", "not in"))
+			_check_operator(row, fieldname, op, ACTIVITY_STATUS_OPERATORS)
 			terms.append(_activity_status(op, _parse(row, fieldname, spec, op, raw), today))
 		elif fieldname in MEASURES:
 			spec = MEASURES[fieldname]

@@ -75,6 +75,7 @@ def users(site):
 		"marketing_manager": (["Marketing Manager", "Sales User"], "en"),
 		"manager_uk": (["Marketing Manager", "Sales User"], "uk"),
 		"sales_rep": (["Sales User"], "en"),
+		"accountant": (["Accounts User"], "en"),
 	}
 	created = {}
 	for key, (roles, language) in specs.items():

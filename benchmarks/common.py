@@ -6,11 +6,22 @@ Run a benchmark from the bench directory with the bench's Python:
 
 import os
 import sys
+import time
 
 import frappe
 
 BENCH = os.environ.get("CRM_BENCH", "/opt/bench")
 SITE = os.environ.get("CRM_SITE", "test.localhost")
+
+
+def timed(fn, *args) -> float:
+	start = time.perf_counter()
+	fn(*args)
+	return time.perf_counter() - start
+
+
+def best_of(n: int, fn, *args) -> float:
+	return min(timed(fn, *args) for _ in range(n))
 
 
 def connect() -> None:

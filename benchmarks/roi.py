@@ -20,7 +20,7 @@ import os
 import time
 
 import frappe
-from common import SITE, connect
+from common import SITE, best_of, connect, timed
 
 N_ORDERS = int(os.environ.get("CRM_BENCH_ORDERS", 200_000))
 SUBMITS = int(os.environ.get("CRM_BENCH_SUBMITS", 300))
@@ -29,16 +29,6 @@ N_CAMPAIGNS, N_CUSTOMERS, N_LEADS = 50, 5_000, 10_000
 PREFIX = "BENCH-ROI-"
 HOOK = "crm_marketing_app.overrides.sales_transaction.on_submit"
 PERIOD = ("2025-01-01", "2026-12-31")
-
-
-def timed(fn, *args):
-	start = time.perf_counter()
-	fn(*args)
-	return time.perf_counter() - start
-
-
-def best_of(n, fn, *args):
-	return min(timed(fn, *args) for _ in range(n))
 
 
 def build_data(company):

@@ -5,7 +5,8 @@ response type, Leads (naming the campaign or made from its responses),
 Opportunities (naming it or made from its responses), submitted or draft
 Quotations (naming it or made from those opportunities), and Sales Orders
 attributed to it. The reference funnel pools completed campaigns of the same
-type.
+type. A stage's success and failure outcomes count the people of the stage (for a
+stage entered by a document: of the campaign) who gave its outcome response.
 """
 
 from collections import defaultdict
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, IfNull
+from pypika.terms import ExistsCriterion
 
 from crm_marketing_app.engine import funnel
 
@@ -107,13 +109,51 @@ def past_campaigns(campaign_type: str | None, exclude: str | None = None) -> lis
 
 
 def reference_conversions(
-	events: Sequence[str], campaign_type: str | None, exclude: str | None = None, minimum: int = 1
+	events: Sequence[str],
+	campaign_type: str | None,
+	exclude: str | None = None,
+	minimum: int = 1,
+	bases=None,
 ) -> tuple[list, int]:
 	"""(reference conversions, how many past campaigns there were to pool); none below `minimum`."""
 	past = past_campaigns(campaign_type, exclude)
 	counts = stage_counts(past, events)
 	past_counts = [[counts[name][event] for event in events] for name in past]
-	return funnel.reference_conversions(past_counts, minimum), len(past)
+	return funnel.reference_conversions(past_counts, minimum, bases), len(past)
+
+
+def kpi_bases(funnel_doc) -> list[int | None]:
+	return funnel.base_stages(
+		[s.stage_name for s in funnel_doc.stages], [s.kpi_base_stage for s in funnel_doc.stages]
+	)
+
+
+def outcome_count(campaign: str, entry_event: str, outcome: str | None) -> int | None:
+	"""People of the stage who gave the `outcome` response; None when the stage names no outcome."""
+	if not outcome:
+		return None
+	cr, entered = (
+		frappe.qb.DocType("Campaign Response"),
+		frappe.qb.DocType("Campaign Response").as_("entered"),
+	)
+	query = (
+		frappe.qb.from_(cr)
+		.select(Count(Concat(cr.respondent_doctype, ":", cr.respondent)).distinct())
+		.where((cr.campaign == campaign) & (cr.response_type == outcome))
+	)
+	if entry_event in funnel.RESPONSE_EVENTS:
+		in_stage = (
+			frappe.qb.from_(entered)
+			.select(entered.name)
+			.where(
+				(entered.campaign == campaign)
+				& (entered.response_type == entry_event)
+				& (entered.respondent_doctype == cr.respondent_doctype)
+				& (entered.respondent == cr.respondent)
+			)
+		)
+		query = query.where(ExistsCriterion(in_stage))
+	return query.run()[0][0]
 
 
 def funnel_stages(campaign: str, funnel_name: str | None = None) -> tuple[list[dict], dict]:
@@ -124,13 +164,14 @@ def funnel_stages(campaign: str, funnel_name: str | None = None) -> tuple[list[d
 	events = [stage.entry_event for stage in funnel_doc.stages]
 	counts = stage_counts([campaign], events)[campaign]
 	actual = [counts[event] for event in events]
-	conversions = funnel.conversions(actual)
+	bases = kpi_bases(funnel_doc)
+	conversions = funnel.conversions(actual, bases)
 	planned = [stage.planned_conversion if i else None for i, stage in enumerate(funnel_doc.stages)]
 	minimum = reference_minimum(funnel_doc)
 	reference, past = reference_conversions(
-		events, funnel_doc.campaign_type or campaign_type, exclude=campaign, minimum=minimum
+		events, funnel_doc.campaign_type or campaign_type, exclude=campaign, minimum=minimum, bases=bases
 	)
-	planned_counts = funnel.planned_counts(actual[0] if actual else 0, planned)
+	planned_counts = funnel.planned_counts(actual[0] if actual else 0, planned, bases)
 	tolerance = funnel_doc.tolerance or 0
 	rows = []
 	for i, stage in enumerate(funnel_doc.stages):
@@ -141,7 +182,10 @@ def funnel_stages(campaign: str, funnel_name: str | None = None) -> tuple[list[d
 				"stage": stage.stage_name,
 				"entry_event": stage.entry_event,
 				"kpi": stage.kpi,
+				"kpi_base_stage": None if bases[i] is None else funnel_doc.stages[bases[i]].stage_name,
 				"actual": actual[i],
+				"success_count": outcome_count(campaign, stage.entry_event, stage.success_response),
+				"failure_count": outcome_count(campaign, stage.entry_event, stage.failure_response),
 				"planned_count": planned_counts[i],
 				"conversion": conversions[i],
 				"planned_conversion": planned[i],
@@ -168,7 +212,10 @@ def update_reference_funnels() -> None:
 	for name in frappe.get_all("Marketing Funnel", filters={"campaign_type": ("is", "set")}, pluck="name"):
 		doc = frappe.get_doc("Marketing Funnel", name)
 		reference, _past = reference_conversions(
-			[s.entry_event for s in doc.stages], doc.campaign_type, minimum=reference_minimum(doc)
+			[s.entry_event for s in doc.stages],
+			doc.campaign_type,
+			minimum=reference_minimum(doc),
+			bases=kpi_bases(doc),
 		)
 		if not doc.stages:
 			continue

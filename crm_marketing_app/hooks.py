@@ -74,6 +74,10 @@ doc_events = {
 		"on_update": "crm_marketing_app.overrides.lead.on_update",
 		"after_delete": "crm_marketing_app.overrides.lead.after_delete",
 	},
+	"Opportunity": {
+		"on_update": "crm_marketing_app.overrides.opportunity.on_update",
+		"after_delete": "crm_marketing_app.overrides.opportunity.after_delete",
+	},
 	"Contact": {
 		"validate": "crm_marketing_app.overrides.contact.validate",
 		"on_update": "crm_marketing_app.overrides.contact.on_update",

@@ -2,8 +2,10 @@
 
 Submitted Sales Orders, plus submitted Sales Invoices not made from a Sales
 Order, so nothing counts twice. Dates are the transaction/posting dates,
-amounts the net totals in company currency. Both functions return frappe.qb
-queries to be used as subqueries, so callers stay set-based.
+amounts the net totals in company currency. A line's gross profit is its net amount less
+ERPNext's valuation of what it sold: the invoice line's `incoming_rate`, the order line's
+`valuation_rate` (both per stock unit). Both functions return frappe.qb queries to be used as
+subqueries, so callers stay set-based.
 """
 
 import frappe
@@ -29,6 +31,15 @@ SOURCES = (
 )
 
 
+# The valuation ERPNext stores on each kind of sales line, per stock unit.
+VALUATION_FIELDS = {"Sales Order": "valuation_rate", "Sales Invoice": "incoming_rate"}
+
+
+def line_gross_profit(doctype: str, line):
+	"""A sales line's net amount less the valuation of its stock quantity (company currency)."""
+	return line.base_net_amount - IfNull(line[VALUATION_FIELDS[doctype]], 0) * line.stock_qty
+
+
 def _document_columns(doctype: str, doc, date_field: str) -> list:
 	return [
 		ValueWrapper(doctype).as_("reference_doctype"),
@@ -51,7 +62,8 @@ def sales_documents():
 
 
 def sales_lines():
-	"""Rows: reference_doctype, reference_name, customer, posting_date, item_code, item_group, amount."""
+	"""Rows: reference_doctype, reference_name, customer, posting_date, item_code, item_group, amount,
+	gross_profit, company."""
 	orders, invoices = (
 		frappe.qb.from_(line)
 		.join(doc)
@@ -61,6 +73,8 @@ def sales_lines():
 			line.item_code,
 			line.item_group,
 			line.base_net_amount.as_("amount"),
+			line_gross_profit(doctype, line).as_("gross_profit"),
+			doc.company,
 		)
 		.where(counts(doc))
 		for doctype, date_field, counts in SOURCES

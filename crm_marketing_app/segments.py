@@ -9,7 +9,7 @@ from frappe.query_builder.functions import Count, Max, Min, Sum
 from frappe.utils import flt, getdate, today
 
 from crm_marketing_app.engine import rfm
-from crm_marketing_app.sales_history import sales_documents
+from crm_marketing_app.sales_history import sales_documents, sales_lines
 from crm_marketing_app.utils import engine_errors
 
 
@@ -19,22 +19,45 @@ def customer_scores(filters: dict) -> list[rfm.Score]:
 	filters = frappe._dict(filters)
 	as_of = getdate(filters.as_of_date or today())
 	docs = sales_documents().as_("docs")
-	query = (
-		frappe.qb.from_(docs)
-		.select(
-			docs.customer,
-			Min(docs.posting_date).as_("first_date"),
-			Max(docs.posting_date).as_("last_date"),
-			Count("*").as_("count"),
-			Sum(docs.amount).as_("total"),
-		)
-		.where(docs.posting_date <= as_of)
-		.groupby(docs.customer)
+	query = per_customer(
+		docs,
+		filters,
+		as_of,
+		Min(docs.posting_date).as_("first_date"),
+		Max(docs.posting_date).as_("last_date"),
+		Count("*").as_("count"),
+		Sum(docs.amount).as_("total"),
 	)
+	margins = customer_margins(filters, as_of)
+	purchases = [
+		rfm.Purchases(
+			row.customer,
+			getdate(row.first_date),
+			getdate(row.last_date),
+			row.count,
+			flt(row.total),
+			margins.get(row.customer, 0.0),
+		)
+		for row in query.run(as_dict=True)
+	]
+	with engine_errors(_("Invalid Customer Segments filters")):
+		return rfm.score(purchases, as_of, flt(filters.lifetime_years or 3))
+
+
+def customer_margins(filters, as_of) -> dict[str, float]:
+	"""{customer: gross profit of its sales lines} over the same documents as the scores."""
+	lines = sales_lines().as_("lines")
+	query = per_customer(lines, filters, as_of, Sum(lines.gross_profit))
+	return {customer: flt(margin) for customer, margin in query.run()}
+
+
+def per_customer(rows, filters, as_of, *columns):
+	"""`columns` per customer over the sales-history `rows` of the period, company and customer group."""
+	query = frappe.qb.from_(rows).select(rows.customer, *columns).where(rows.posting_date <= as_of)
 	if filters.company:
-		query = query.where(docs.company == filters.company)
+		query = query.where(rows.company == filters.company)
 	if filters.from_date:
-		query = query.where(docs.posting_date >= filters.from_date)
+		query = query.where(rows.posting_date >= filters.from_date)
 	if filters.customer_group:
 		customer = frappe.qb.DocType("Customer")
 		groups = [
@@ -43,17 +66,10 @@ def customer_scores(filters: dict) -> list[rfm.Score]:
 		]
 		query = (
 			query.join(customer)
-			.on(customer.name == docs.customer)
+			.on(customer.name == rows.customer)
 			.where(customer.customer_group.isin(groups))
 		)
-	purchases = [
-		rfm.Purchases(
-			row.customer, getdate(row.first_date), getdate(row.last_date), row.count, flt(row.total)
-		)
-		for row in query.run(as_dict=True)
-	]
-	with engine_errors(_("Invalid Customer Segments filters")):
-		return rfm.score(purchases, as_of, flt(filters.lifetime_years or 3))
+	return query.groupby(rows.customer)
 
 
 @frappe.whitelist()

@@ -1,8 +1,9 @@
 """Funnel maths: stage conversions, the reference funnel and deviations.
 
 A funnel is an ordered list of stages; each stage counts the people (or
-documents) its entry event put there. Conversions are percentages of the
-previous stage; the first stage has none.
+documents) its entry event put there. A stage's conversion is a percentage of
+its KPI base: an earlier stage it names ("registered ÷ confirmed interest"),
+else the previous one; the first stage has none.
 """
 
 import math
@@ -19,6 +20,7 @@ RESPONSE_EVENTS = (
 	"Registered",
 	"Attended",
 	"Replied",
+	"Accepted",
 	"Declined",
 	"Requested Info",
 	"Purchased",
@@ -50,18 +52,47 @@ def check_tolerance(value: float | None) -> None:
 		raise EngineError(_("Deviation Tolerance must be between 0 and 100 %, not {0}"), value)
 
 
-def conversion(count: float, previous: float | None) -> float | None:
-	"""Percent of the previous stage that reached this one; None for the first stage or an empty previous one."""
-	if previous is None or not previous:
+def base_stages(stage_names: Sequence[str], kpi_bases: Sequence[str | None]) -> list[int | None]:
+	"""Per stage, the index of the stage its KPI divides by: the earlier stage it names, else the
+	previous one (None for the first stage)."""
+	out: list[int | None] = []
+	for i, (name, base) in enumerate(zip(stage_names, kpi_bases, strict=True)):
+		if not base:
+			out.append(i - 1 if i else None)
+			continue
+		earlier = [j for j in range(i) if stage_names[j] == base]
+		if not earlier:
+			raise EngineError(
+				_("Row {0}: KPI Base Stage {1} of stage {2} is not an earlier stage of the funnel"),
+				i + 1,
+				base,
+				name,
+			)
+		out.append(earlier[-1])
+	return out
+
+
+def previous_stages(n: int) -> list[int | None]:
+	return [i - 1 if i else None for i in range(n)]
+
+
+def conversion(count: float, base: float | None) -> float | None:
+	"""Percent of the base stage that reached this one; None for the first stage or an empty base."""
+	if base is None or not base:
 		return None
-	return round(100.0 * count / previous, 2)
+	return round(100.0 * count / base, 2)
 
 
-def conversions(counts: Sequence[float]) -> list[float | None]:
-	return [conversion(count, counts[i - 1] if i else None) for i, count in enumerate(counts)]
+def conversions(counts: Sequence[float], bases: Sequence[int | None] | None = None) -> list[float | None]:
+	bases = previous_stages(len(counts)) if bases is None else bases
+	return [
+		conversion(count, None if bases[i] is None else counts[bases[i]]) for i, count in enumerate(counts)
+	]
 
 
-def reference_conversions(past_counts: Sequence[Sequence[float]], minimum: int = 1) -> list[float | None]:
+def reference_conversions(
+	past_counts: Sequence[Sequence[float]], minimum: int = 1, bases: Sequence[int | None] | None = None
+) -> list[float | None]:
 	"""The reference funnel over past campaigns: stage totals pooled, so big events weigh more.
 
 	None ([]) with fewer than `minimum` campaigns: one past event is an anecdote, not a reference.
@@ -69,16 +100,22 @@ def reference_conversions(past_counts: Sequence[Sequence[float]], minimum: int =
 	if not past_counts or len(past_counts) < max(minimum, 1):
 		return []
 	totals = [sum(stage) for stage in zip(*past_counts, strict=True)]
-	return conversions(totals)
+	return conversions(totals, bases)
 
 
-def planned_counts(first_count: float, planned: Sequence[float | None]) -> list[int]:
-	"""Counts of people the plan expects, starting from the actual first stage; a stage without plan
-	keeps 100 %. Chained unrounded, each shown as a whole number (halves up: 2.5 people plan 3)."""
+def planned_counts(
+	first_count: float, planned: Sequence[float | None], bases: Sequence[int | None] | None = None
+) -> list[int]:
+	"""Counts of people the plan expects, starting from the actual first stage: each stage its planned
+	percent of its base stage (the previous one unless named); a stage without plan keeps 100 %.
+	Chained unrounded, each shown as a whole number (halves up: 2.5 people plan 3)."""
+	bases = previous_stages(len(planned)) if bases is None else bases
 	expected: list[float] = []
 	for i, percent in enumerate(planned):
 		expected.append(
-			float(first_count) if i == 0 else expected[-1] * (100.0 if percent is None else percent) / 100.0
+			float(first_count)
+			if bases[i] is None
+			else expected[bases[i]] * (100.0 if percent is None else percent) / 100.0
 		)
 	return [math.floor(count + 0.5) for count in expected]
 

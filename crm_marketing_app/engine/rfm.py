@@ -10,6 +10,7 @@ Lifetime value = average order value * orders per year * lifetime in years, the
 lifetime being the expected one or, if longer, the years the customer has
 already bought (orders per year measured since the first purchase, at least one
 year), so it is never below the revenue to date.
+The margin-based lifetime value is the same on gross profit in place of the amount.
 """
 
 import bisect
@@ -46,6 +47,7 @@ class Purchases:
 	last_date: date
 	count: int
 	total: float
+	margin: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Score:
 	revenue: float
 	average_order: float
 	lifetime_value: float
+	margin_lifetime_value: float = 0.0
 
 
 def quintile(value: float, sorted_values: Sequence[float]) -> int:
@@ -116,6 +119,7 @@ def score(customers: Sequence[Purchases], as_of: date, lifetime_years: float = 3
 				revenue=round(c.total, 2),
 				average_order=round(c.total / c.count, 2) if c.count else 0.0,
 				lifetime_value=lifetime_value(c.total, c.count, c.first_date, as_of, lifetime_years),
+				margin_lifetime_value=lifetime_value(c.margin, c.count, c.first_date, as_of, lifetime_years),
 			)
 		)
 	return out

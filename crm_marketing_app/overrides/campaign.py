@@ -7,8 +7,9 @@ from frappe.model.workflow import get_workflow
 from frappe.utils import getdate
 
 from crm_marketing_app.campaigns import rollups
-from crm_marketing_app.engine import campaign
+from crm_marketing_app.engine import campaign, campaign_goals, funnel
 from crm_marketing_app.offers import campaign_offer
+from crm_marketing_app.planning.budget import check_campaign_approval
 from crm_marketing_app.utils import engine_errors
 
 
@@ -23,9 +24,14 @@ def validate(doc, method=None):
 			doc.parent_campaign,
 			lambda name: frappe.db.get_value("Campaign", name, "parent_campaign"),
 		)
+		campaign_goals.check_goals(
+			[(goal.idx, goal.metric, goal.response_type, goal.target) for goal in doc.get("goals") or []],
+			funnel.RESPONSE_EVENTS,
+		)
 	validate_promo_code(doc)
 	check_status_follows_workflow(doc)
 	campaign_offer.validate(doc)
+	check_campaign_approval(doc)
 
 
 def check_status_follows_workflow(doc):

@@ -258,3 +258,11 @@ def test_target_list_form_shows_the_rule_and_the_day_a_relative_date_means(site,
 		site.utils.formatdate(day, site.utils.get_user_date_format())
 	)
 	screenshot(page, "target-list-rule")
+
+
+def test_channel_effectiveness_shows_channels_and_its_chart(login, users, demo_loaded):
+	page = login(users["marketing_manager"])
+	page.goto(f"/app/query-report/Channel Effectiveness?campaign={demo_loaded.CAMPAIGN}")
+	# the demo's stand and letters are activities with costs and responses
+	expect(page.locator(".dt-scrollable").get_by_text("Exhibition", exact=True).first).to_be_visible()
+	wait_for_drawn_chart(page)

@@ -44,3 +44,19 @@ def test_stage_checks():
 		funnel.check_percent(5, -1)
 	with pytest.raises(EngineError, match="Tolerance"):
 		funnel.check_tolerance(101)
+
+
+def test_kpi_base_stages():
+	names = ["Invited", "Interested", "Opened", "Registered"]
+	bases = funnel.base_stages(names, [None, None, "", "Interested"])
+	assert bases == [None, 0, 1, 1]
+	assert funnel.conversions([10, 4, 6, 3], bases) == [None, 40.0, 150.0, 75.0]
+	assert funnel.planned_counts(10, [None, 50, 100, 80], bases) == [10.0, 5.0, 5.0, 4.0]
+	assert funnel.reference_conversions([[10, 4, 6, 3], [10, 6, 2, 3]], bases=bases) == [
+		None,
+		50.0,
+		80.0,
+		60.0,
+	]
+	with pytest.raises(EngineError, match="not an earlier stage"):
+		funnel.base_stages(names, [None, "Registered", None, None])

@@ -1,4 +1,8 @@
 frappe.ui.form.on("Campaign", {
+	setup(frm) {
+		// a business line is a leaf Cost Center of the campaign's company (as the Marketing Plan's rows)
+		frm.set_query("cost_center", () => ({ filters: { company: frm.doc.company, is_group: 0 } }));
+	},
 	refresh(frm) {
 		// costs and revenue are at permlevel 1: marketing roles and Accounts User
 		if (!frm.is_new() && frm.perm[1] && frm.perm[1].read) crm_marketing_show_revenue(frm);
@@ -33,6 +37,19 @@ function crm_marketing_show_revenue(frm) {
 				frm.dashboard.add_indicator(
 					__("ROI: {0}%", [format_number(data.roi, null, 2)]),
 					data.roi < 0 ? "red" : data.roi < 100 ? "orange" : "green"
+				);
+			}
+			// planned against actual: read from the form's own rollups
+			if (frm.doc.planned_cost > 0) {
+				const behind = frm.doc.actual_cost > 0 && frm.doc.roi_deviation < 0;
+				frm.dashboard.add_indicator(
+					frm.doc.actual_cost > 0
+						? __("Planned ROI: {0}% ({1} pp)", [
+								format_number(frm.doc.planned_roi, null, 2),
+								format_number(frm.doc.roi_deviation, null, 2),
+						  ])
+						: __("Planned ROI: {0}%", [format_number(frm.doc.planned_roi, null, 2)]),
+					behind ? "orange" : "blue"
 				);
 			}
 			const links = data.documents.map(

@@ -39,6 +39,7 @@ class CampaignResponse(Document):
 			"Registered",
 			"Attended",
 			"Replied",
+			"Accepted",
 			"Declined",
 			"Requested Info",
 			"Purchased",

@@ -20,6 +20,7 @@ class EventFunnelStage(Document):
 			"Registered",
 			"Attended",
 			"Replied",
+			"Accepted",
 			"Declined",
 			"Requested Info",
 			"Purchased",
@@ -29,7 +30,24 @@ class EventFunnelStage(Document):
 			"Quotation",
 			"Sales Order",
 		]
+		failure_response: DF.Literal[
+			"",
+			"Sent",
+			"Opened",
+			"Clicked",
+			"Website Visit",
+			"Downloaded",
+			"Registered",
+			"Attended",
+			"Replied",
+			"Accepted",
+			"Declined",
+			"Requested Info",
+			"Purchased",
+			"Unsubscribed",
+		]
 		kpi: DF.Data | None
+		kpi_base_stage: DF.Data | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
@@ -37,5 +55,21 @@ class EventFunnelStage(Document):
 		reference_conversion: DF.Percent
 		stage_name: DF.Data
 		start_condition: DF.SmallText | None
+		success_response: DF.Literal[
+			"",
+			"Sent",
+			"Opened",
+			"Clicked",
+			"Website Visit",
+			"Downloaded",
+			"Registered",
+			"Attended",
+			"Replied",
+			"Accepted",
+			"Declined",
+			"Requested Info",
+			"Purchased",
+			"Unsubscribed",
+		]
 	# end: auto-generated types
 	pass

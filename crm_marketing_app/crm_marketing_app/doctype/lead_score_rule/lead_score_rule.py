@@ -34,6 +34,7 @@ class LeadScoreRule(Document):
 			"Registered",
 			"Attended",
 			"Replied",
+			"Accepted",
 			"Declined",
 			"Requested Info",
 			"Purchased",

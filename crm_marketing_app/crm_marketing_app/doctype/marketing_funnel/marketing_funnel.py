@@ -33,3 +33,6 @@ class MarketingFunnel(Document):
 			for stage in self.stages:
 				funnel.check_stage(stage.idx, stage.entry_event, stage.planned_conversion)
 				funnel.check_percent(stage.idx, stage.reference_conversion)
+			funnel.base_stages(
+				[stage.stage_name for stage in self.stages], [stage.kpi_base_stage for stage in self.stages]
+			)

@@ -45,6 +45,7 @@ class MarketingTrigger(Document):
 			"Registered",
 			"Attended",
 			"Replied",
+			"Accepted",
 			"Declined",
 			"Requested Info",
 			"Purchased",

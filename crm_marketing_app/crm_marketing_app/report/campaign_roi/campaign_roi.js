@@ -24,7 +24,17 @@ frappe.query_reports["Campaign ROI"] = {
 				"Time Decay",
 			],
 		},
+		{
+			fieldname: "show_tree",
+			label: __("Show Tree"),
+			fieldtype: "Check",
+			description: __("Sub-campaigns under their parent; a parent shows the figures of its whole tree"),
+		},
 	],
+	tree: true,
+	name_field: "campaign",
+	parent_field: "parent_campaign",
+	initial_depth: 3,
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "roi" && data && data.actual_cost) {

@@ -6,6 +6,9 @@ Attribution rows dated in the period and, if given, of one attribution model.
 A new customer is an attributed customer whose first order in the sales history
 falls inside the campaign (start to end, an open end running on): a long-standing
 buyer created late, by an import say, is not new.
+Planned ROI, its deviation and the share of expected revenue reached sit beside the ROI;
+gross profit is the campaign total. With "Show Tree", a campaign with sub-campaigns
+shows the figures of its whole tree (distinct documents and customers).
 """
 
 from collections import defaultdict
@@ -13,8 +16,10 @@ from collections import defaultdict
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count, Min, Sum
+from frappe.query_builder.functions import Concat, Count, Min, Sum
 
+from crm_marketing_app.campaigns.rollups import CampaignTree
+from crm_marketing_app.engine import plan
 from crm_marketing_app.engine.attribution import budget_used, per_unit, roi
 from crm_marketing_app.funnels import COMPLETED, stage_counts
 from crm_marketing_app.offers.loyalty import loyalty_costs
@@ -29,9 +34,14 @@ def execute(filters=None):
 	opportunities = stage_counts([c.name for c in campaigns], ["Opportunity"])
 	past = past_averages()
 	loyalty = loyalty_costs([c.name for c in campaigns])
+	tree = CampaignTree.load() if filters.show_tree else None
 	rows = []
 	for c in campaigns:
-		got = revenue.get(c.name, {})
+		got = (
+			attributed(filters, tree.subtree(c.name))
+			if tree and c.name in tree.children
+			else revenue.get(c.name, {})
+		)
 		if not (overlaps(c, filters) or got):
 			continue
 		leads, new_customers = c.leads_generated, got.get("new_customers", 0)
@@ -54,12 +64,47 @@ def execute(filters=None):
 				"new_customers": new_customers,
 				"attributed_revenue": amount,
 				"roi": roi(amount, cost),
+				**planned_against_actual(c, amount),
 				"cost_per_lead": per_unit(cost, leads),
 				"cost_per_new_customer": per_unit(cost, new_customers),
 				**past_average(past.get(c.campaign_type, []), c.name),
 			}
 		)
+	if tree:
+		rows = as_tree(rows, tree)
 	return columns(), rows, None, chart(rows)
+
+
+def planned_against_actual(c, revenue) -> dict:
+	"""Planned ROI (empty without a planned cost), the deviation of the ROI from it, the share of the
+	expected revenue reached, and the campaign's gross profit and its ROI."""
+	planned = plan.planned_roi(c.expected_revenue, c.planned_cost)
+	return {
+		"planned_roi": planned,
+		"roi_deviation": plan.roi_deviation(roi(revenue, c.actual_cost), planned) if c.actual_cost else None,
+		"revenue_achieved_percent": plan.ratio_percent(revenue, c.expected_revenue),
+		"gross_profit": c.gross_profit,
+		"gross_profit_roi": roi(c.gross_profit, c.actual_cost) if c.actual_cost else None,
+	}
+
+
+def as_tree(rows: list[dict], tree: CampaignTree) -> list[dict]:
+	"""Rows depth first under their parents (those shown), with `indent` for the report's tree."""
+	by_name = {row["campaign"]: row for row in rows}
+	out = []
+
+	def place(row, indent):
+		row["indent"] = indent
+		row["parent_campaign"] = tree.parent_of.get(row["campaign"]) if indent else None
+		out.append(row)
+		for child in tree.children.get(row["campaign"], []):
+			if child in by_name:
+				place(by_name[child], indent + 1)
+
+	for row in rows:
+		if tree.parent_of.get(row["campaign"]) not in by_name:
+			place(row, 0)
+	return out
 
 
 def get_campaigns(filters):
@@ -74,6 +119,8 @@ def get_campaigns(filters):
 		c.planned_cost,
 		c.actual_cost,
 		c.leads_generated,
+		c.expected_revenue,
+		c.gross_profit,
 		c.company,
 	)
 	return of_filters(query, c, filters).orderby(c.name).run(as_dict=True)
@@ -105,8 +152,9 @@ def overlaps(campaign, filters) -> bool:
 	return starts_in_time and ends_in_time
 
 
-def attributed(filters) -> dict:
-	"""{campaign: revenue, orders, new_customers} from Campaign Attribution, one grouped query."""
+def attributed(filters, tree: list[str] | None = None) -> dict:
+	"""{campaign: revenue, orders, new_customers} from Campaign Attribution, one grouped query; for a
+	`tree` (a campaign and those under it), the figures of the whole tree, each document once."""
 	ca, c = frappe.qb.DocType("Campaign Attribution"), frappe.qb.DocType("Campaign")
 	docs = sales_documents().as_("docs")
 	first = (
@@ -124,12 +172,10 @@ def attributed(filters) -> dict:
 		.left_join(first)
 		.on(first.customer == ca.customer)
 		.select(
-			ca.campaign,
 			Sum(ca.amount).as_("revenue"),
-			Count("*").as_("orders"),
+			Count(Concat(ca.reference_doctype, ":", ca.reference_name)).distinct().as_("orders"),
 			Count(new_customer).distinct().as_("new_customers"),
 		)
-		.groupby(ca.campaign)
 	)
 	query = of_filters(query, c, filters)
 	if filters.company:
@@ -140,7 +186,10 @@ def attributed(filters) -> dict:
 		query = query.where(ca.posting_date <= filters.to_date)
 	if filters.model:
 		query = query.where(ca.model == filters.model)
-	return {row.campaign: row for row in query.run(as_dict=True)}
+	if tree:
+		totals = query.where(ca.campaign.isin(tree)).run(as_dict=True)[0]
+		return {key: value or 0 for key, value in totals.items()}
+	return {row.campaign: row for row in query.select(ca.campaign).groupby(ca.campaign).run(as_dict=True)}
 
 
 def past_averages() -> dict:
@@ -190,6 +239,11 @@ def columns():
 		report_column("new_customers", _("New Customers"), "Int", 110),
 		report_column("attributed_revenue", _("Attributed Revenue"), "Currency", 140, **money),
 		report_column("roi", _("ROI (%)"), "Percent", 90),
+		report_column("planned_roi", _("Planned ROI (%)"), "Percent", 110),
+		report_column("roi_deviation", _("ROI Deviation (pp)"), "Float", 120),
+		report_column("revenue_achieved_percent", _("Revenue Achieved (%)"), "Percent", 130),
+		report_column("gross_profit", _("Gross Profit"), "Currency", 120, **money),
+		report_column("gross_profit_roi", _("Gross Profit ROI (%)"), "Percent", 130),
 		report_column("cost_per_lead", _("Cost per Lead"), "Currency", **money),
 		report_column("cost_per_new_customer", _("Cost per New Customer"), "Currency", 150, **money),
 		report_column("past_campaigns", _("Past Campaigns of Type"), "Int", 110),

@@ -38,6 +38,7 @@ def execute(filters=None):
 			"revenue": s.revenue,
 			"average_order": s.average_order,
 			"lifetime_value": s.lifetime_value,
+			"margin_lifetime_value": s.margin_lifetime_value,
 		}
 		for s in scores
 		if not filters.segment or s.segment == filters.segment
@@ -59,6 +60,7 @@ def columns():
 		report_column("revenue", _("Total Revenue"), "Currency", 140),
 		report_column("average_order", _("Average Order Value"), "Currency", 140),
 		report_column("lifetime_value", _("Lifetime Value"), "Currency", 140),
+		report_column("margin_lifetime_value", _("Lifetime Gross Profit"), "Currency", 150),
 	]
 
 

@@ -14,6 +14,7 @@ SETTINGS_DEFAULTS = {
 	"warm_threshold": 20,
 	"attribution_model": "Last Touch",
 	"attribution_window_days": 90,
+	"buying_now_days": 365,
 }
 # Defaults where 0 is a choice (no cap): set only while the field was never saved.
 SETTINGS_DEFAULTS_UNSET = {"max_messages_per_week": 3}

@@ -75,6 +75,8 @@ doc_events = {
 		"on_cancel": "crm_marketing_app.attribution.events.on_cancel",
 	},
 	"Lead": {
+		"before_insert": "crm_marketing_app.campaign_execution.web_tracking.fill_lead_utm",
+		"after_insert": "crm_marketing_app.campaign_execution.web_tracking.on_web_form_person",
 		"validate": "crm_marketing_app.scoring.incremental.score_document",
 		"on_update": [
 			"crm_marketing_app.target_lists.members.on_person_update",
@@ -83,6 +85,7 @@ doc_events = {
 		"after_delete": "crm_marketing_app.attribution.events.on_lead_source_change",
 	},
 	"Contact": {
+		"after_insert": "crm_marketing_app.campaign_execution.web_tracking.on_web_form_person",
 		"validate": "crm_marketing_app.scoring.incremental.score_document",
 		"on_update": "crm_marketing_app.target_lists.members.on_person_update",
 	},
@@ -115,6 +118,10 @@ scheduler_events = {
 		"crm_marketing_app.tasks.refresh_dynamic_lists",
 	],
 }
+
+# Page views and downloads of identified visitors (campaign_execution/web_tracking.py); a www page,
+# so it carries this site's beacon key.
+web_include_js = ["crm_web_tracking.js"]
 
 doctype_js = {
 	"Campaign": "public/js/campaign.js",

@@ -9,12 +9,7 @@ MODULE = "CRM Marketing App"
 MARKETING_ROLES = ("Marketing Manager", "Marketing User")
 WORKFLOW = "Campaign Approval"
 
-SETTINGS_DEFAULTS = {
-	"hot_threshold": 50,
-	"warm_threshold": 20,
-	"attribution_model": "Last Touch",
-	"attribution_window_days": 90,
-}
+SETTINGS = "CRM Marketing Settings"
 
 # Access our roles (and the accountants) need on ERPNext's own DocTypes.
 # Each entry: (doctype, role, rights set on permlevel 0).
@@ -79,9 +74,15 @@ def after_migrate():
 
 
 def set_settings_defaults():
-	for field, value in SETTINGS_DEFAULTS.items():
-		if frappe.db.get_single_value("CRM Marketing Settings", field) in (None, "", 0):
-			frappe.db.set_single_value("CRM Marketing Settings", field, value)
+	"""The DocType default of each settings field without a value: a Single's new field gets none
+	on migrate. A Check stored as 0 was switched off on purpose and stays off."""
+	singles = frappe.qb.Table("tabSingles")
+	stored = dict(
+		frappe.qb.from_(singles).select(singles.field, singles.value).where(singles.doctype == SETTINGS).run()
+	)
+	for df in frappe.get_meta(SETTINGS).fields:
+		if df.default is not None and stored.get(df.fieldname) in (None, ""):
+			frappe.db.set_single_value(SETTINGS, df.fieldname, df.default)
 
 
 def grant_host_permissions():

@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime, validate_email_address
 
+from crm_marketing_app.campaign_execution import web_tracking
 from crm_marketing_app.campaign_execution.responses import make_lead
 
 CLOSED_STATUSES = ("Completed", "Cancelled")
@@ -91,6 +92,7 @@ def prepare(response) -> None:
 	response.respondent_doctype, response.respondent = doctype, person
 	if doctype == "Lead":
 		response.lead = person
+	web_tracking.identify(doctype, person, response.campaign)
 
 
 def find_person(email: str) -> tuple[str, str | None]:

@@ -9,6 +9,7 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import get_url, now_datetime
 from frappe.utils.password import get_encryption_key
 
+from crm_marketing_app.campaign_execution import web_tracking
 from crm_marketing_app.engine import tracking as signing
 
 TRACK_PATH = "/api/method/crm_marketing_app.api.track"
@@ -47,6 +48,7 @@ def track(a: str, d: str, r: str, e: str, s: str, u: str | None = None):
 	frappe.local.flags.commit = True  # GET requests are not committed by default
 
 	if e == "click":
+		web_tracking.identify_from_link(a, d, r)
 		frappe.local.response["type"] = "redirect"
 		frappe.local.response["location"] = u
 	else:

@@ -10,14 +10,11 @@ cleared afterwards), so the reports have real figures for the screenshots.
 """
 
 import os
-import socket
-import subprocess
-import time
-import urllib.request
 
 import pytest
 
-from tests.site import BENCH, SITE, connect
+from tests.server import ServerError, run_site_jobs, serve
+from tests.site import connect
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,11 +31,6 @@ PASSWORD = "E2e-Pass-2026!"
 SCREENSHOTS = os.path.join(
 	os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs", "screenshots"
 )
-PYTHON = os.path.join(BENCH, "env", "bin", "python")
-
-
-def frappe_cli(*args: str) -> list[str]:
-	return [PYTHON, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, *args]
 
 
 @pytest.fixture(scope="package")
@@ -52,58 +44,19 @@ def site():
 	frappe.destroy()
 
 
-def free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
 @pytest.fixture(scope="package")
 def base_url(site):
 	"""The bench's web server for the site, on a free port, stopped after the session."""
-	port = free_port()
-	log = open(os.path.join(BENCH, "logs", f"e2e-serve-{port}.log"), "w")
-	server = subprocess.Popen(
-		frappe_cli("serve", "--port", str(port), "--noreload"),
-		cwd=os.path.join(BENCH, "sites"),
-		stdout=log,
-		stderr=subprocess.STDOUT,
-		start_new_session=True,
-	)
-	url = f"http://127.0.0.1:{port}"
 	try:
-		for _ in range(120):
-			if server.poll() is not None:
-				pytest.fail(f"the web server exited with {server.returncode}; see {log.name}")
-			try:
-				with urllib.request.urlopen(f"{url}/api/method/ping", timeout=2) as response:
-					if response.status == 200:
-						break
-			except OSError:
-				time.sleep(0.5)
-		else:
-			pytest.fail(f"the web server did not answer on {url}; see {log.name}")
-		yield url
-	finally:
-		server.terminate()
-		try:
-			server.wait(timeout=15)
-		except subprocess.TimeoutExpired:
-			server.kill()
-		log.close()
+		with serve() as url:
+			yield url
+	except ServerError as e:
+		pytest.fail(str(e))
 
 
 def run_background_jobs() -> None:
 	"""Runs the jobs the desk queued for the site (e.g. a distribution), as a worker would."""
-	done = subprocess.run(
-		[PYTHON, os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_site_jobs.py"), SITE],
-		cwd=os.path.join(BENCH, "sites"),
-		check=True,
-		capture_output=True,
-		text=True,
-		timeout=300,
-	)
-	print(done.stdout, done.stderr, sep="\n")  # shown when a test fails
+	print(run_site_jobs())  # shown when a test fails
 
 
 @pytest.fixture(scope="package")

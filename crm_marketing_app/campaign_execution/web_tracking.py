@@ -97,15 +97,19 @@ def on_web_form_person(doc, method=None) -> None:
 # -- UTM ----------------------------------------------------------------------------------------
 
 
-def visitor_utm() -> dict[str, str]:
-	"""The UTM values of this request's `crm_utm` cookie (a forged one counts as none)."""
-	try:
-		payload = read_signed_cookie(UTM_COOKIE, "utm") or {}
-	except frappe.PermissionError:
-		return {}
+def utm_of(payload: dict | None) -> dict[str, str]:
+	payload = payload or {}
 	return {
 		field: str(payload[field])[: web.MAX_UTM_LENGTH] for field in web.UTM_FIELDS if payload.get(field)
 	}
+
+
+def visitor_utm() -> dict[str, str]:
+	"""The UTM values of this request's `crm_utm` cookie (a forged one counts as none: a form still works)."""
+	try:
+		return utm_of(read_signed_cookie(UTM_COOKIE, "utm"))
+	except frappe.PermissionError:
+		return {}
 
 
 def campaign_for_utm(utm_campaign: str | None) -> str | None:
@@ -184,15 +188,17 @@ def beacon(k: str, u: str, e: str = "view") -> None:
 		page_origin, page = web.split_url(u)
 	except ValueError:
 		raise frappe.PermissionError(_("This tracking beacon is not valid")) from None
-	if page_origin not in (origin, web.origin_of(get_url())):
+	# A page of the key's website; a file also on this site (where the CRM keeps its attachments).
+	if page_origin != origin and not (e == "download" and page_origin == web.origin_of(get_url())):
 		raise frappe.PermissionError(_("This tracking beacon is not valid"))
 	visitor = read_signed_cookie(VISITOR_COOKIE, "visitor")
+	utm = utm_of(read_signed_cookie(UTM_COOKIE, "utm"))
 	if not tracking_enabled() or is_desk_user() or web.is_bot(frappe.get_request_header("User-Agent")):
 		return
 
-	landing_utm = web.utm_values(u) if e == "view" else {}
-	if landing_utm:
-		set_signed_cookie(UTM_COOKIE, "utm", landing_utm)
+	if e == "view" and (landing_utm := web.utm_values(u)):
+		utm = landing_utm
+		set_signed_cookie(UTM_COOKIE, "utm", utm)
 	if not visitor or web.is_excluded(page, web.split_list(settings.tracking_excluded_paths)):
 		return
 	if e == "download" and not web.is_download(page, web.split_list(settings.tracking_download_extensions)):
@@ -201,8 +207,7 @@ def beacon(k: str, u: str, e: str = "view") -> None:
 	count_visitor_beacon()
 
 	response_type = BEACON_KINDS[e]
-	day = nowdate()
-	key = web.response_key(visitor["d"], visitor["r"], response_type, page, day)
+	key = web.response_key(visitor["d"], visitor["r"], response_type, page, nowdate())
 	# A repeat of today's page view stops here, without a job; the unique key stays the guarantee.
 	if not frappe.cache.set(frappe.cache.make_key(f"crm_web_seen:{key}"), 1, ex=SEEN_TTL, nx=True):
 		return
@@ -214,11 +219,11 @@ def beacon(k: str, u: str, e: str = "view") -> None:
 		response_type=response_type,
 		respondent_doctype=visitor["d"],
 		respondent=visitor["r"],
-		campaign=visitor.get("c") or campaign_for_utm((landing_utm or visitor_utm()).get("utm_campaign")),
+		campaign=visitor.get("c") or campaign_for_utm(utm.get("utm_campaign")),
 		activity=visitor.get("a"),
 		page_url=page,
 		response_date=str(now_datetime()),
-		utm=(landing_utm or visitor_utm()) if e == "view" else {},
+		utm=utm if e == "view" else {},
 	)
 
 

@@ -82,6 +82,13 @@ def run_site_jobs() -> str:
 	return done.stdout + done.stderr
 
 
+def served_path(url: str) -> str:
+	"""The path and query of a URL the site made (its links name the site's configured host, not the
+	port it is served on here)."""
+	parts = urllib.parse.urlsplit(url)
+	return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 class Client:
 	"""A minimal browser for HTTP tests and benchmarks: keeps the cookies the site sets, sends them
 	back, never follows a redirect (a tracked link may point anywhere), and talks only to the served
@@ -106,8 +113,7 @@ class Client:
 
 	def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
 		"""(status, response headers, body bytes)."""
-		if path.startswith(self.base_url):
-			path = path[len(self.base_url) :]
+		path = served_path(path)
 		data = urllib.parse.urlencode(body).encode() if body is not None else None
 		sent = {"User-Agent": self.user_agent, **(headers or {})}
 		if data is not None:

@@ -77,6 +77,7 @@ def world(site, served):
 	frappe.delete_doc("Campaign Activity", activity.name, force=True)
 	frappe.delete_doc("Campaign", campaign, force=True)
 	site.db.commit()
+	frappe.cache.delete_keys("crm_web_seen:")  # the day's marks of leads whose names may be given again
 
 
 def committed_lead(world) -> str:

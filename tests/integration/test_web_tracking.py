@@ -297,35 +297,52 @@ def test_forged_cookies_other_sites_beacons_and_bad_urls_get_403_and_write_nothi
 
 
 @pytest.fixture
-def limits():
-	"""Sets the beacon limits for one test (committed: the served site reads them), restored afterwards."""
-	settings = frappe.get_doc(SETTINGS)
-	before = settings.beacon_limit_per_ip, settings.beacon_limit_per_visitor
+def settings():
+	"""settings(**fields) changes CRM Marketing Settings for one test (committed: the served site reads
+	them); restored afterwards, with fresh rate-limit counts for the next tests."""
+	doc = frappe.get_doc(SETTINGS)
+	before = {}
 
-	def set_limits(per_ip: int, per_visitor: int):
-		settings.beacon_limit_per_ip, settings.beacon_limit_per_visitor = per_ip, per_visitor
-		settings.save()
+	def change(**fields):
+		for field, value in fields.items():
+			before.setdefault(field, doc.get(field))
+			doc.set(field, value)
+		doc.save()
 		frappe.db.commit()
 
-	yield set_limits
-	for ip in ("127.0.0.1", "127.0.0.77", "127.0.0.78"):  # the next tests start with fresh counts
+	yield change
+	for ip in ("127.0.0.1", "127.0.0.77", "127.0.0.78"):
 		frappe.cache.delete_value(f"rl:crm_marketing_app.api.beacon:{ip}")
 	frappe.db.rollback()
-	settings.reload()
-	settings.beacon_limit_per_ip, settings.beacon_limit_per_visitor = before
-	settings.save()
+	doc.reload()
+	doc.update(before)
+	doc.save()
 	frappe.db.commit()
 
 
-def test_a_flood_of_one_person_or_from_one_ip_gets_429_and_writes_nothing_more(world, limits):
+def test_with_tracking_off_a_click_sets_no_cookie_and_beacons_write_nothing(world, settings):
+	lead = committed_lead(world)
+	identified = clicked(world, lead)
+	settings(enable_web_tracking=0)
+	browser = Client(world.url)
+	status, _, _ = browser.get(tracking_url(world.activity, "Lead", lead, "click", f"{world.url}/about"))
+	assert status in (302, 303) and VISITOR_COOKIE not in browser.cookies
+	assert identified.beacon(world.key, f"{world.url}/about?utm_source=x") == 200
+	assert UTM_COOKIE not in identified.cookies
+	record()
+
+	assert web_responses(lead) == []
+
+
+def test_a_flood_of_one_person_or_from_one_ip_gets_429_and_writes_nothing_more(world, settings):
 	suffix = random_string(6)
-	limits(per_ip=1000, per_visitor=5)
+	settings(beacon_limit_per_ip=1000, beacon_limit_per_visitor=5)
 	lead = committed_lead(world)
 	person = clicked(world, lead, source_ip="127.0.0.78")
 	statuses = [person.beacon(world.key, f"{world.url}/person-{suffix}-{i}") for i in range(8)]
 	assert statuses == [200] * 5 + [429] * 3
 
-	limits(per_ip=20, per_visitor=5)
+	settings(beacon_limit_per_ip=20)
 	flood = clicked(world, lead, source_ip="127.0.0.77")
 	statuses = [flood.beacon(world.key, f"{world.url}/flood-{suffix}-{i}") for i in range(30)]
 	assert statuses.count(429) >= 10 and statuses[-1] == 429

@@ -13,6 +13,8 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
+import pytest
+
 from tests.site import BENCH, SITE
 
 PYTHON = os.path.join(BENCH, "env", "bin", "python")
@@ -27,10 +29,6 @@ def free_port() -> int:
 	with socket.socket() as s:
 		s.bind(("127.0.0.1", 0))
 		return s.getsockname()[1]
-
-
-class ServerError(RuntimeError):
-	pass
 
 
 @contextmanager
@@ -50,7 +48,7 @@ def serve():
 	try:
 		for _ in range(240):
 			if server.poll() is not None:
-				raise ServerError(f"the web server exited with {server.returncode}; see {log.name}")
+				pytest.fail(f"the web server exited with {server.returncode}; see {log.name}")
 			try:
 				with urllib.request.urlopen(f"{url}/api/method/ping", timeout=2) as response:
 					if response.status == 200:
@@ -58,7 +56,7 @@ def serve():
 			except OSError:
 				time.sleep(0.5)
 		else:
-			raise ServerError(f"the web server did not answer on {url}; see {log.name}")
+			pytest.fail(f"the web server did not answer on {url}; see {log.name}")
 		yield url
 	finally:
 		server.terminate()

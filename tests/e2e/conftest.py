@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from tests.server import ServerError, run_site_jobs, serve
+from tests.server import run_site_jobs, serve
 from tests.site import connect
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
@@ -47,11 +47,8 @@ def site():
 @pytest.fixture(scope="package")
 def base_url(site):
 	"""The bench's web server for the site, on a free port, stopped after the session."""
-	try:
-		with serve() as url:
-			yield url
-	except ServerError as e:
-		pytest.fail(str(e))
+	with serve() as url:
+		yield url
 
 
 def run_background_jobs() -> None:

@@ -88,9 +88,14 @@ def identify_from_link(activity: str, respondent_doctype: str, respondent: str) 
 	)
 
 
+def submitted_on_the_site() -> bool:
+	"""Whether this request is a visitor's form: a web form, or any guest request (a public form's endpoint)."""
+	return bool(frappe.request) and (bool(frappe.flags.in_web_form) or frappe.session.user == "Guest")
+
+
 def on_web_form_person(doc, method=None) -> None:
-	"""Lead / Contact after_insert: a person created by a web form is the visitor who submitted it."""
-	if frappe.flags.in_web_form:
+	"""Lead / Contact after_insert: a person created by a form on the site is the visitor who submitted it."""
+	if submitted_on_the_site():
 		identify(doc.doctype, doc.name, doc.get("campaign_name"))
 
 
@@ -124,8 +129,8 @@ def campaign_for_utm(utm_campaign: str | None) -> str | None:
 
 
 def fill_lead_utm(doc, method=None) -> None:
-	"""Lead before_insert: a Lead from a web form keeps the visitor's UTM values and campaign."""
-	if not (frappe.flags.in_web_form and frappe.request):
+	"""Lead before_insert: a Lead from a form on the site keeps the visitor's UTM values and campaign."""
+	if not submitted_on_the_site():
 		return
 	utm = visitor_utm()
 	for field, value in utm.items():

@@ -29,7 +29,7 @@ LOOP_SAMPLE = int(os.environ.get("CRM_BENCH_LOOP_SAMPLE", 2_000))
 INSERTS = int(os.environ.get("CRM_BENCH_INSERTS", 300))
 PREFIX = "BENCH-LEAD-"
 RULE_PREFIX = "BENCH "
-HOOK = "crm_marketing_app.scoring.incremental.score_document"
+HOOK = "crm_marketing_app.overrides.lead.validate"
 
 RULES = [
 	dict(field="city", operator="=", value="Kyiv", points=8),
@@ -138,14 +138,14 @@ def insert_leads(n, with_hook):
 	saved_hooks, score_document = hooks["Lead"]["validate"], incremental.score_document
 	inside = 0.0
 
-	def timed_hook(doc, method=None):
+	def timed_hook(doc):
 		nonlocal inside
 		start = time.perf_counter()
-		score_document(doc, method)
+		score_document(doc)
 		inside += time.perf_counter() - start
 
 	if with_hook:
-		incremental.score_document = timed_hook  # doc_events resolve the dotted path at call time
+		incremental.score_document = timed_hook  # overrides.lead looks it up at call time
 	else:
 		hooks["Lead"]["validate"] = [h for h in saved_hooks if h != HOOK]
 	try:
@@ -173,7 +173,7 @@ def cleanup():
 	frappe.db.sql("DELETE FROM `tabLead Score Rule` WHERE name LIKE %s", (RULE_PREFIX + "%",))
 	frappe.db.commit()
 	from crm_marketing_app.scoring.bulk import rescore_all
-	from crm_marketing_app.scoring.rules import clear_cache
+	from crm_marketing_app.scoring.lead_score_rules import clear_cache
 
 	clear_cache()
 	rescore_all()  # the site's own leads had been scored with the benchmark's rules

@@ -27,7 +27,7 @@ SUBMITS = int(os.environ.get("CRM_BENCH_SUBMITS", 300))
 BATCH = 25
 N_CAMPAIGNS, N_CUSTOMERS, N_LEADS = 50, 5_000, 10_000
 PREFIX = "BENCH-ROI-"
-HOOK = "crm_marketing_app.attribution.events.on_submit"
+HOOK = "crm_marketing_app.overrides.sales_transaction.on_submit"
 PERIOD = ("2025-01-01", "2026-12-31")
 
 
@@ -105,9 +105,14 @@ def build_data(company):
 		FROM seq_1_to_{N_LEADS}""",
 		p,
 	)
-	from crm_marketing_app.attribution.rollups import update_rollups
+	from crm_marketing_app.campaigns.rollups import update_campaign_rollups
 
-	update_rollups(frappe.get_all("Campaign", filters={"name": ("like", PREFIX + "%")}, pluck="name"))
+	update_campaign_rollups(
+		frappe.get_all("Campaign", filters={"name": ("like", PREFIX + "%")}, pluck="name"),
+		costs=False,
+		revenue=True,
+		leads=True,
+	)
 	frappe.db.commit()
 
 

@@ -131,7 +131,8 @@ def cleanup():
 
 
 def main():
-	from crm_marketing_app.suppliers.costs import on_activity_change, update_campaign_costs
+	from crm_marketing_app.campaigns.rollups import update_campaign_costs
+	from crm_marketing_app.suppliers.costs import on_activity_change
 	from crm_marketing_app.suppliers.rollups import update_supplier_rollups
 
 	connect()
@@ -171,7 +172,7 @@ def main():
 
 		activity = frappe.get_doc("Campaign Activity", f"{PREFIX}A0000001")
 		runs = 50
-		hook = timed(lambda: [on_activity_change(activity, "after_delete") for _ in range(runs)]) / runs
+		hook = timed(lambda: [on_activity_change(activity) for _ in range(runs)]) / runs
 		whole = timed(update_campaign_costs)
 		print(
 			f"one activity change: rollup hook {hook * 1000:.1f} ms; recomputing every campaign instead "

@@ -1,4 +1,4 @@
-"""Whitelisted API whose paths DESIGN.md fixes; the work lives in each area's own module."""
+"""Whitelisted API whose paths are a contract (docs/architecture.md); the work lives in each area's own module."""
 
 from crm_marketing_app.campaign_execution.tracking import track  # noqa: F401
 from crm_marketing_app.campaign_execution.web_tracking import beacon  # noqa: F401

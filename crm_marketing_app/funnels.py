@@ -15,7 +15,7 @@ import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, IfNull
 
-from crm_marketing_app.engine import funnel as engine
+from crm_marketing_app.engine import funnel
 
 COMPLETED = "Completed"
 
@@ -26,7 +26,7 @@ def stage_counts(campaigns: Sequence[str], events: Sequence[str]) -> dict[str, d
 	if not campaigns:
 		return counts
 	cr = frappe.qb.DocType("Campaign Response")
-	response_types = [e for e in events if e in engine.RESPONSE_EVENTS]
+	response_types = [e for e in events if e in funnel.RESPONSE_EVENTS]
 	if response_types:
 		rows = (
 			frappe.qb.from_(cr)
@@ -111,25 +111,25 @@ def reference_conversions(
 ) -> list:
 	past = past_campaigns(campaign_type, exclude)
 	counts = stage_counts(past, events)
-	return engine.reference_conversions([[counts[name][event] for event in events] for name in past])
+	return funnel.reference_conversions([[counts[name][event] for event in events] for name in past])
 
 
-def funnel_stages(campaign: str, funnel: str | None = None) -> list[dict]:
+def funnel_stages(campaign: str, funnel_name: str | None = None) -> list[dict]:
 	"""Per stage of the campaign's funnel: actual, conversion, planned and reference conversion and counts."""
 	campaign_type, campaign_funnel = frappe.db.get_value("Campaign", campaign, ("campaign_type", "funnel"))
-	funnel_doc = frappe.get_cached_doc("Marketing Funnel", funnel or campaign_funnel)
+	funnel_doc = frappe.get_cached_doc("Marketing Funnel", funnel_name or campaign_funnel)
 	events = [stage.entry_event for stage in funnel_doc.stages]
 	counts = stage_counts([campaign], events)[campaign]
 	actual = [counts[event] for event in events]
-	conversions = engine.conversions(actual)
+	conversions = funnel.conversions(actual)
 	planned = [stage.planned_conversion if i else None for i, stage in enumerate(funnel_doc.stages)]
 	reference = reference_conversions(events, funnel_doc.campaign_type or campaign_type, exclude=campaign)
-	planned_counts = engine.planned_counts(actual[0] if actual else 0, planned)
+	planned_counts = funnel.planned_counts(actual[0] if actual else 0, planned)
 	tolerance = funnel_doc.tolerance or 0
 	rows = []
 	for i, stage in enumerate(funnel_doc.stages):
-		to_plan = engine.deviation(conversions[i], planned[i])
-		to_reference = engine.deviation(conversions[i], reference[i] if reference else None)
+		to_plan = funnel.deviation(conversions[i], planned[i])
+		to_reference = funnel.deviation(conversions[i], reference[i] if reference else None)
 		rows.append(
 			{
 				"stage": stage.stage_name,
@@ -143,7 +143,7 @@ def funnel_stages(campaign: str, funnel: str | None = None) -> list[dict]:
 				"deviation_from_plan": to_plan,
 				"deviation_from_reference": to_reference,
 				"flagged": int(
-					engine.is_flagged(to_plan, tolerance) or engine.is_flagged(to_reference, tolerance)
+					funnel.is_flagged(to_plan, tolerance) or funnel.is_flagged(to_reference, tolerance)
 				),
 			}
 		)
@@ -153,8 +153,8 @@ def funnel_stages(campaign: str, funnel: str | None = None) -> list[dict]:
 def update_reference_funnels() -> None:
 	"""Stores each funnel's reference conversions (daily): completed campaigns of its type pooled."""
 	stage = frappe.qb.DocType("Event Funnel Stage")
-	for funnel in frappe.get_all("Marketing Funnel", filters={"campaign_type": ("is", "set")}, pluck="name"):
-		doc = frappe.get_doc("Marketing Funnel", funnel)
+	for name in frappe.get_all("Marketing Funnel", filters={"campaign_type": ("is", "set")}, pluck="name"):
+		doc = frappe.get_doc("Marketing Funnel", name)
 		reference = reference_conversions([s.entry_event for s in doc.stages], doc.campaign_type)
 		if not doc.stages:
 			continue

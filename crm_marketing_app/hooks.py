@@ -7,6 +7,8 @@ app_description = (
 app_email = "crm-marketing@example.com"
 app_license = "MIT"
 required_apps = ["frappe/erpnext"]
+# Controllers carry the generated type blocks of their DocType's fields.
+export_python_type_annotations = True
 
 add_to_apps_screen = [
 	{
@@ -43,70 +45,41 @@ fixtures = [
 	{"dt": "Workflow", "filters": [["name", "=", "Campaign Approval"]]},
 ]
 
+# Host DocTypes only, each routed to its own module in overrides/; the app's own DocTypes run
+# their lifecycle in their controllers (docs/architecture.md).
 doc_events = {
 	"Campaign": {
-		"validate": "crm_marketing_app.events.campaign.validate",
-		"on_update": [
-			"crm_marketing_app.suppliers.costs.on_campaign_update",
-			"crm_marketing_app.attribution.events.on_cost_change",
-		],
-	},
-	"Campaign Activity": {
-		"validate": "crm_marketing_app.suppliers.costs.validate_activity",
-		"on_update": [
-			"crm_marketing_app.suppliers.costs.on_activity_change",
-			"crm_marketing_app.attribution.events.on_cost_change",
-		],
-		"after_delete": [
-			"crm_marketing_app.suppliers.costs.on_activity_change",
-			"crm_marketing_app.attribution.events.on_cost_change",
-		],
+		"validate": "crm_marketing_app.overrides.campaign.validate",
+		"on_update": "crm_marketing_app.overrides.campaign.on_update",
 	},
 	"Purchase Invoice": {
-		"on_submit": "crm_marketing_app.suppliers.costs.on_purchase_invoice_change",
-		"on_cancel": "crm_marketing_app.suppliers.costs.on_purchase_invoice_change",
+		"on_submit": "crm_marketing_app.overrides.purchase_invoice.on_submit",
+		"on_cancel": "crm_marketing_app.overrides.purchase_invoice.on_cancel",
 	},
 	"Sales Order": {
-		"on_submit": "crm_marketing_app.attribution.events.on_submit",
-		"on_cancel": "crm_marketing_app.attribution.events.on_cancel",
+		"on_submit": "crm_marketing_app.overrides.sales_transaction.on_submit",
+		"on_cancel": "crm_marketing_app.overrides.sales_transaction.on_cancel",
 	},
 	"Sales Invoice": {
-		"on_submit": "crm_marketing_app.attribution.events.on_submit",
-		"on_cancel": "crm_marketing_app.attribution.events.on_cancel",
+		"on_submit": "crm_marketing_app.overrides.sales_transaction.on_submit",
+		"on_cancel": "crm_marketing_app.overrides.sales_transaction.on_cancel",
 	},
 	"Lead": {
-		"before_insert": "crm_marketing_app.campaign_execution.web_tracking.fill_lead_utm",
-		"after_insert": "crm_marketing_app.campaign_execution.web_tracking.on_web_form_person",
-		"validate": "crm_marketing_app.scoring.incremental.score_document",
-		"on_update": [
-			"crm_marketing_app.target_lists.members.on_person_update",
-			"crm_marketing_app.attribution.events.on_lead_source_change",
-		],
-		"after_delete": "crm_marketing_app.attribution.events.on_lead_source_change",
+		"before_insert": "crm_marketing_app.overrides.lead.before_insert",
+		"after_insert": "crm_marketing_app.overrides.lead.after_insert",
+		"validate": "crm_marketing_app.overrides.lead.validate",
+		"on_update": "crm_marketing_app.overrides.lead.on_update",
+		"after_delete": "crm_marketing_app.overrides.lead.after_delete",
 	},
 	"Contact": {
-		"after_insert": "crm_marketing_app.campaign_execution.web_tracking.on_web_form_person",
-		"validate": "crm_marketing_app.scoring.incremental.score_document",
-		"on_update": "crm_marketing_app.target_lists.members.on_person_update",
+		"after_insert": "crm_marketing_app.overrides.contact.after_insert",
+		"validate": "crm_marketing_app.overrides.contact.validate",
+		"on_update": "crm_marketing_app.overrides.contact.on_update",
 	},
 	"Email Unsubscribe": {
-		"after_insert": [
-			"crm_marketing_app.target_lists.members.on_email_unsubscribe",
-			"crm_marketing_app.campaign_execution.tracking.on_email_unsubscribe",
-		],
-		"on_trash": "crm_marketing_app.target_lists.members.on_email_unsubscribe",
+		"after_insert": "crm_marketing_app.overrides.email_unsubscribe.after_insert",
+		"on_trash": "crm_marketing_app.overrides.email_unsubscribe.on_trash",
 	},
-	"Campaign Response": {
-		"on_update": [
-			"crm_marketing_app.scoring.incremental.rescore_respondents",
-			"crm_marketing_app.attribution.events.on_lead_source_change",
-		],
-		"after_delete": [
-			"crm_marketing_app.scoring.incremental.rescore_respondents",
-			"crm_marketing_app.attribution.events.on_lead_source_change",
-		],
-	},
-	"CRM Marketing Settings": {"on_change": "crm_marketing_app.scoring.bulk.on_settings_change"},
 }
 
 scheduler_events = {
@@ -125,7 +98,6 @@ web_include_js = ["crm_web_tracking.js"]
 
 doctype_js = {
 	"Campaign": "public/js/campaign.js",
-	"Campaign Activity": "public/js/campaign_activity_costs.js",
 	"Lead": "public/js/lead_score.js",
 	"Contact": "public/js/lead_score.js",
 }

@@ -1,4 +1,4 @@
-"""The one definition of sales history (DESIGN.md "Sales history").
+"""The one definition of sales history (docs/architecture.md, "Sales history").
 
 Submitted Sales Orders, plus submitted Sales Invoices not made from a Sales
 Order, so nothing counts twice. Dates are the transaction/posting dates,

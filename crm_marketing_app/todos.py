@@ -10,14 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_fullname, now
 
-TODO_FIELDS = [
-	"name", "creation", "modified", "modified_by", "owner", "status", "priority", "date",
-	"description", "reference_type", "reference_name", "allocated_to", "assigned_by",
-]  # fmt: skip
-COMMENT_FIELDS = [
-	"name", "creation", "modified", "modified_by", "owner", "comment_type", "comment_email",
-	"reference_doctype", "reference_name", "content",
-]  # fmt: skip
+from crm_marketing_app.bulk import insert_rows
 
 
 def insert_todos(todos: list[dict], assignment_comments: bool = False) -> list[str]:
@@ -30,26 +23,38 @@ def insert_todos(todos: list[dict], assignment_comments: bool = False) -> list[s
 	if not todos:
 		return []
 	timestamp, user = now(), frappe.session.user
-	names = [frappe.generate_hash(length=10) for _todo in todos]
-	frappe.db.bulk_insert(
+	names = insert_rows(
 		"ToDo",
-		TODO_FIELDS,
 		[
-			(name, timestamp, timestamp, user, user, "Open", "Medium", todo["date"], todo["description"],
-			 todo["reference_type"], todo["reference_name"], todo["allocated_to"], todo["assigned_by"])
-			for name, todo in zip(names, todos, strict=True)
+			{
+				"status": "Open",
+				"priority": "Medium",
+				"date": todo["date"],
+				"description": todo["description"],
+				"reference_type": todo["reference_type"],
+				"reference_name": todo["reference_name"],
+				"allocated_to": todo["allocated_to"],
+				"assigned_by": todo["assigned_by"],
+			}
+			for todo in todos
 		],
-	)  # fmt: skip
+		timestamp=timestamp,
+	)
 	if assignment_comments:
-		frappe.db.bulk_insert(
+		insert_rows(
 			"Comment",
-			COMMENT_FIELDS,
 			[
-				(frappe.generate_hash(length=10), timestamp, timestamp, user, user, "Assigned", user,
-				 todo["reference_type"], todo["reference_name"], assignment_message(todo))
+				{
+					"comment_type": "Assigned",
+					"comment_email": user,
+					"reference_doctype": todo["reference_type"],
+					"reference_name": todo["reference_name"],
+					"content": assignment_message(todo),
+				}
 				for todo in todos
 			],
-		)  # fmt: skip
+			timestamp=timestamp,
+		)
 	mark_assigned([(todo["reference_type"], todo["reference_name"], todo["allocated_to"]) for todo in todos])
 	return names
 

@@ -55,3 +55,21 @@ def ensure_fiscal_year(date) -> None:
 def report_column(fieldname: str, label: str, fieldtype: str, width: int = 120, **extra) -> dict:
 	"""A Script Report column; `label` comes translated."""
 	return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+
+
+def update_from_groups(table, grouped, group_column, names: list[str] | None, assignments) -> None:
+	"""UPDATE `table` LEFT JOIN `grouped` (a query grouped by `group_column`) ON the group = name
+	SET `assignments(groups)` (rows without a group get what it makes of NULL columns).
+	`names` None updates every row; an empty list, none. The aliases of `grouped` must differ
+	from the columns of `table`: pypika writes the columns in UPDATE … SET unqualified."""
+	if names is not None:
+		if not names:
+			return
+		grouped = grouped.where(group_column.isin(names))
+	groups = grouped.as_("groups")
+	query = frappe.qb.update(table).left_join(groups).on(groups[group_column.name] == table.name)
+	for column, value in assignments(groups).items():
+		query = query.set(table[column], value)
+	if names is not None:
+		query = query.where(table.name.isin(names))
+	query.run()

@@ -1,1 +1,1 @@
-"""Revenue attribution of Sales Orders and Sales Invoices to campaigns, and the Campaign rollups."""
+"""Revenue attribution of Sales Orders and Sales Invoices to campaigns, and the Campaign revenue dashboard."""

@@ -3,6 +3,7 @@
 import frappe
 from frappe.query_builder.functions import Count, Sum
 
+from crm_marketing_app.engine.attribution import budget_used
 from crm_marketing_app.engine.errors import _ as mark_translatable
 
 
@@ -18,7 +19,7 @@ def get_campaign_revenue(campaign: str) -> dict:
 	return {
 		"budget": budget or 0,
 		"actual_cost": actual_cost or 0,
-		"budget_used": round(100.0 * (actual_cost or 0) / budget, 1) if budget else None,
+		"budget_used": budget_used(actual_cost, budget, precision=1),
 		"attributed_revenue": revenue or 0,
 		"roi": roi or 0,
 		"documents": documents,

@@ -22,7 +22,9 @@ from frappe.query_builder.functions import Concat, Count, Function
 from frappe.utils import getdate, now_datetime, nowdate
 from frappe.utils.jinja import get_jenv
 
+from crm_marketing_app import jobs
 from crm_marketing_app.automation.selection import due_records, with_party
+from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.todos import insert_todos
@@ -74,7 +76,7 @@ def run_trigger(trigger_name: str, today: date | str | None = None) -> dict[str,
 		chunk_failures = ACTIONS[trigger.action](trigger, claimed, today, run_id)
 		fired += len(claimed) - len(chunk_failures)
 		failures += chunk_failures
-		_commit()
+		jobs.commit_chunk()
 		if total is None:
 			# the progress bar's total; counting costs another selection, which the usual day
 			# (everything due in one chunk) does without
@@ -94,7 +96,7 @@ def run_trigger(trigger_name: str, today: date | str | None = None) -> dict[str,
 	)
 	if failures:
 		_report_failures(trigger, failures)
-	_commit()
+	jobs.commit_chunk()
 	return {"fired": fired, "failed": len(failures)}
 
 
@@ -113,12 +115,6 @@ def preview(trigger, today: date | str | None = None, limit: int = 100) -> list[
 	return rows
 
 
-def _commit():
-	# tests keep everything in their rolled-back transaction; real runs commit each chunk
-	if not frappe.flags.in_test:
-		frappe.db.commit()
-
-
 def _claim(trigger, today: date, run_id: str) -> tuple[list[dict], bool]:
 	"""Log rows for up to CHUNK due records; returns those this run inserted, with their party,
 	and whether more may be due (a full chunk was selected).
@@ -131,52 +127,29 @@ def _claim(trigger, today: date, run_id: str) -> tuple[list[dict], bool]:
 	due = due_records(trigger, today).limit(CHUNK).run(as_dict=True)
 	if not due:
 		return [], False
-	log = frappe.qb.DocType(LOG)
-	now, user = now_datetime(), frappe.session.user
 	rows = sorted(
 		(
-			# the name is a digest of the unique key, so a record's row has one name in every run
-			hashlib.md5(
-				"\x1f".join((trigger.name, r.reference_doctype, r.reference_name)).encode()
-			).hexdigest(),
-			now,
-			now,
-			user,
-			user,
-			0,
-			0,
-			trigger.name,
-			"Claimed",
-			run_id,
-			r.reference_doctype,
-			r.reference_name,
-			r.party_doctype,
-			r.party,
-		)
-		for r in due
+			{
+				"marketing_trigger": trigger.name,
+				"status": "Claimed",
+				"run_id": run_id,
+				"reference_doctype": r.reference_doctype,
+				"reference_name": r.reference_name,
+				"party_doctype": r.party_doctype,
+				"party": r.party,
+			}
+			for r in due
+		),
+		key=_log_name,
 	)
-	(
-		frappe.qb.into(log)
-		.ignore()
-		.columns(
-			log.name,
-			log.creation,
-			log.modified,
-			log.owner,
-			log.modified_by,
-			log.docstatus,
-			log.idx,
-			log.marketing_trigger,
-			log.status,
-			log.run_id,
-			log.reference_doctype,
-			log.reference_name,
-			log.party_doctype,
-			log.party,
-		)
-		.insert(*rows)
-	).run()
+	insert_rows(LOG, rows, name=_log_name, timestamp=now_datetime(), ignore_duplicates=True)
 	return with_party(_claimed_by(run_id)).run(as_dict=True), len(due) == CHUNK
+
+
+def _log_name(row: dict) -> str:
+	"""A digest of the log's unique key, so a record's row has one name in every run."""
+	key = (row["marketing_trigger"], row["reference_doctype"], row["reference_name"])
+	return hashlib.md5("\x1f".join(key).encode()).hexdigest()
 
 
 def _claimed_by(run_id: str):

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from crm_marketing_app.activities import COUNTED_FILTER
 from crm_marketing_app.engine.activity import copy_offset, shift
 
 # Figures that belong to the campaign that ran, not to its copy.
@@ -49,7 +50,7 @@ def copy_campaign(campaign: str, campaign_name: str, start_date: str) -> str:
 
 	activities = frappe.get_all(
 		"Campaign Activity",
-		filters={"campaign": campaign, "status": ("!=", "Cancelled")},
+		filters={"campaign": campaign, **COUNTED_FILTER},
 		pluck="name",
 		order_by="scheduled_date, creation",
 	)

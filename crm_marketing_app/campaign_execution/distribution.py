@@ -12,16 +12,17 @@ import frappe
 from frappe import _
 from frappe.core.doctype.sms_settings import sms_settings
 from frappe.email.doctype.email_account.email_account import EmailAccount
-from frappe.model.naming import getseries
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max
 from frappe.utils import get_datetime, get_url, now, now_datetime, strip_html_tags
 from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
+from crm_marketing_app import jobs
+from crm_marketing_app.bulk import insert_rows, series_name
 from crm_marketing_app.campaign_execution.tracking import tracking_url
-from crm_marketing_app.engine import activity as rules
-from crm_marketing_app.engine import distribution as audience_rules
+from crm_marketing_app.engine import activity
+from crm_marketing_app.engine.distribution import chunks, split, summary
 from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings
 
@@ -56,7 +57,7 @@ MEMBER_FIELDS = {
 
 def check_distributable(doc) -> None:
 	with engine_errors(_("Cannot distribute")):
-		rules.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
+		activity.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
 	if doc.channel == "Email" and not EmailAccount.find_outgoing():
 		frappe.throw(
 			_("Set up an outgoing Email Account before distributing by Email"), title=_("Cannot distribute")
@@ -71,18 +72,18 @@ def distribute_activity(activity: str) -> dict:
 	channel = CHANNELS[doc.channel](doc)
 	title = _("Distributing {0}").format(doc.subject)
 	sent, skipped = 0, Counter()
-	for number, chunk in enumerate(audience_rules.chunks(members, CHUNK_SIZE), start=1):
+	for number, chunk in enumerate(chunks(members, CHUNK_SIZE), start=1):
 		# The activity's row lock serialises concurrent runs chunk by chunk, and who is done
 		# is read under it, so two runs at once still reach nobody twice.
 		frappe.db.get_value("Campaign Activity", doc.name, "name", for_update=True)
 		done = sent_respondents(doc.name, chunk)
-		reached, chunk_skipped = audience_rules.split(chunk, doc.channel, done)
+		reached, chunk_skipped = split(chunk, doc.channel, done)
 		skipped.update(chunk_skipped)
 		if reached:
 			reached, channel_skipped = channel.send(reached)
 			skipped.update(channel_skipped)
 			sent += len(reached)
-		frappe.db.commit()  # the chunk's artefacts and Sent responses together, or neither
+		jobs.commit_chunk()  # the chunk's artefacts and Sent responses together, or neither
 		channel.after_commit()
 		frappe.publish_progress(
 			min(100, number * CHUNK_SIZE * 100 // max(len(members), 1)),
@@ -91,7 +92,7 @@ def distribute_activity(activity: str) -> dict:
 			docname=doc.name,
 		)
 	channel.finish()
-	log = audience_rules.summary(sent, skipped, len(members))
+	log = summary(sent, skipped, len(members))
 	frappe.db.set_value(
 		"Campaign Activity",
 		doc.name,
@@ -104,7 +105,7 @@ def distribute_activity(activity: str) -> dict:
 			"distribution_log": frappe.as_json(log, indent=None),
 		},
 	)
-	frappe.db.commit()
+	jobs.commit_chunk()
 	frappe.publish_realtime(
 		"campaign_activity_distributed", {"activity": doc.name}, doctype="Campaign Activity", docname=doc.name
 	)
@@ -149,7 +150,7 @@ def mark_email_unsubscribed(activity: str, members: list[dict]) -> None:
 	u = frappe.qb.DocType("Email Unsubscribe")
 	emails = {row.email for row in members if row.email}
 	unsubscribed = set()
-	for batch in audience_rules.chunks(sorted(emails), CHUNK_SIZE):
+	for batch in chunks(sorted(emails), CHUNK_SIZE):
 		unsubscribed.update(
 			(
 				frappe.qb.from_(u)
@@ -297,41 +298,34 @@ class Meeting(Channel):
 		ends_on = get_datetime(self.doc.end_date or self.doc.scheduled_date)
 		events, participants = [], []
 		for member in members:
-			event = "EV" + getseries("EV", 5)  # Event's own naming series, "EV.#####"
 			owner = self.owner_of(member, details)
-			subject = f"{self.doc.subject}: {member.get('member_name') or member['member']}"
 			events.append(
-				(
-					event,
-					self.now,
-					self.now,
-					self.user,
-					owner,
-					subject,
-					"Meeting",
-					"Private",
-					starts_on,
-					ends_on,
-					1,
-					"Open",
-				)
+				{
+					"owner": owner,
+					"subject": f"{self.doc.subject}: {member.get('member_name') or member['member']}",
+					"event_category": "Meeting",
+					"event_type": "Private",
+					"starts_on": starts_on,
+					"ends_on": ends_on,
+					"all_day": 1,
+					"status": "Open",
+				}
 			)
 			participants.append(
-				(frappe.generate_hash(length=10), self.now, self.now, self.user, owner, event, "Event",
-				 "event_participants", 1, member["member_doctype"], member["member"])
-			)  # fmt: skip
-		frappe.db.bulk_insert(
-			"Event",
-			["name", "creation", "modified", "modified_by", "owner", "subject", "event_category", "event_type",
-			 "starts_on", "ends_on", "all_day", "status"],
-			events,
-		)  # fmt: skip
-		frappe.db.bulk_insert(
-			"Event Participants",
-			["name", "creation", "modified", "modified_by", "owner", "parent", "parenttype", "parentfield", "idx",
-			 "reference_doctype", "reference_docname"],
-			participants,
-		)  # fmt: skip
+				{
+					"owner": owner,
+					"parenttype": "Event",
+					"parentfield": "event_participants",
+					"idx": 1,
+					"reference_doctype": member["member_doctype"],
+					"reference_docname": member["member"],
+				}
+			)
+		# Event's own naming series, "EV.#####"
+		names = insert_rows("Event", events, name=series_name("EV"), timestamp=self.now)
+		for event, participant in zip(names, participants, strict=True):
+			participant["parent"] = event
+		insert_rows("Event Participants", participants, timestamp=self.now)
 
 
 class Email(Channel):
@@ -402,7 +396,7 @@ class Letter(Channel):
 			self.doc.name,
 			is_private=1,
 		)
-		frappe.db.commit()
+		jobs.commit_chunk()
 
 
 def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
@@ -426,7 +420,7 @@ def render_letters(doc, response_names: list[str] | None = None) -> list[str]:
 		return []
 	channel = Letter(doc)
 	letters = []
-	for batch in audience_rules.chunks(responses, CHUNK_SIZE):
+	for batch in chunks(responses, CHUNK_SIZE):
 		details = member_details(batch)
 		letters.extend(channel.render_body(channel.context(member, details)) for member in batch)
 	return letters
@@ -462,18 +456,25 @@ class SMS(Channel):
 
 
 def insert_sent_responses(doc, members: list[dict], timestamp: str) -> None:
-	user = frappe.session.user
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Campaign Response",
-		["name", "creation", "modified", "modified_by", "owner", "campaign", "campaign_activity", "respondent_doctype",
-		 "respondent", "response_type", "response_date", "channel", "full_name", "email", "phone"],
 		[
-			(frappe.generate_hash(length=10), timestamp, timestamp, user, user, doc.campaign, doc.name,
-			 m["member_doctype"], m["member"], "Sent", timestamp, doc.channel, m.get("member_name"), m.get("email"),
-			 m.get("phone"))
+			{
+				"campaign": doc.campaign,
+				"campaign_activity": doc.name,
+				"respondent_doctype": m["member_doctype"],
+				"respondent": m["member"],
+				"response_type": "Sent",
+				"response_date": timestamp,
+				"channel": doc.channel,
+				"full_name": m.get("member_name"),
+				"email": m.get("email"),
+				"phone": m.get("phone"),
+			}
 			for m in members
 		],
-	)  # fmt: skip
+		timestamp=timestamp,
+	)
 
 
 CHANNELS = {"Email": Email, "Phone Call": PhoneCall, "Meeting": Meeting, "Letter": Letter, "SMS": SMS}

@@ -10,7 +10,7 @@ from frappe.utils import get_url, now_datetime
 from frappe.utils.password import get_encryption_key
 
 from crm_marketing_app.campaign_execution import web_tracking
-from crm_marketing_app.engine import tracking as signing
+from crm_marketing_app.engine.tracking import TRACKED_EVENTS, sign, verify
 
 TRACK_PATH = "/api/method/crm_marketing_app.api.track"
 # A transparent 1x1 GIF: what a mail client loads for the open pixel.
@@ -23,7 +23,7 @@ def tracking_url(
 	params = {"a": activity, "d": respondent_doctype, "r": respondent, "e": event}
 	if event == "click":
 		params["u"] = target or get_url()
-	params["s"] = signing.sign(get_encryption_key(), params)
+	params["s"] = sign(get_encryption_key(), params)
 	return get_url(f"{TRACK_PATH}?{urlencode(params)}")
 
 
@@ -39,12 +39,12 @@ def track(a: str, d: str, r: str, e: str, s: str, u: str | None = None):
 	params = {"a": a, "d": d, "r": r, "e": e}
 	if u is not None:
 		params["u"] = u
-	if e not in signing.TRACKED_EVENTS or not signing.verify(get_encryption_key(), params, s):
+	if e not in TRACKED_EVENTS or not verify(get_encryption_key(), params, s):
 		raise frappe.PermissionError(_("This tracking link is not valid"))
 	if e == "click" and urlparse(u or "").scheme not in ("http", "https"):
 		raise frappe.PermissionError(_("This tracking link is not valid"))
 
-	record_response(a, d, r, signing.TRACKED_EVENTS[e])
+	record_response(a, d, r, TRACKED_EVENTS[e])
 	frappe.local.flags.commit = True  # GET requests are not committed by default
 
 	if e == "click":

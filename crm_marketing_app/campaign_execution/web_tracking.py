@@ -18,7 +18,23 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, get_url, now_datetime, nowdate
 from frappe.utils.password import get_encryption_key
 
-from crm_marketing_app.engine import web_tracking as web
+from crm_marketing_app.engine.web_tracking import (
+	MAX_UTM_LENGTH,
+	UTM_FIELDS,
+	InvalidToken,
+	decode_token,
+	encode_token,
+	is_bot,
+	is_download,
+	is_excluded,
+	origin_of,
+	purpose_key,
+	response_key,
+	split_list,
+	split_url,
+	utm_values,
+)
+from crm_marketing_app.jobs import enqueue_for
 from crm_marketing_app.utils import get_settings
 
 VISITOR_COOKIE = "crm_visitor"
@@ -32,7 +48,7 @@ SEEN_TTL = 26 * 3600  # the per-day dedupe marks outlive the day whatever the ti
 
 
 def key_for(purpose: str) -> bytes:
-	return web.purpose_key(get_encryption_key(), purpose)
+	return purpose_key(get_encryption_key(), purpose)
 
 
 def tracking_enabled() -> bool:
@@ -48,7 +64,7 @@ def set_signed_cookie(name: str, purpose: str, payload: dict) -> None:
 	if not cookies or not frappe.request:
 		return
 	days = cookie_days()
-	token = web.encode_token(key_for(purpose), {**payload, "exp": int(time.time()) + days * 86400})
+	token = encode_token(key_for(purpose), {**payload, "exp": int(time.time()) + days * 86400})
 	cookies.set_cookie(name, token, max_age=days * 86400, httponly=True, samesite="Lax")
 
 
@@ -58,8 +74,8 @@ def read_signed_cookie(name: str, purpose: str) -> dict | None:
 	if not token:
 		return None
 	try:
-		return web.decode_token(key_for(purpose), token, time.time())
-	except web.InvalidToken:
+		return decode_token(key_for(purpose), token, time.time())
+	except InvalidToken:
 		raise frappe.PermissionError(_("This tracking cookie is not valid")) from None
 
 
@@ -93,7 +109,7 @@ def submitted_on_the_site() -> bool:
 	return bool(frappe.request) and (bool(frappe.flags.in_web_form) or frappe.session.user == "Guest")
 
 
-def on_web_form_person(doc, method=None) -> None:
+def identify_form_person(doc) -> None:
 	"""Lead / Contact after_insert: a person created by a form on the site is the visitor who submitted it."""
 	if submitted_on_the_site():
 		identify(doc.doctype, doc.name, doc.get("campaign_name"))
@@ -104,9 +120,7 @@ def on_web_form_person(doc, method=None) -> None:
 
 def utm_of(payload: dict | None) -> dict[str, str]:
 	payload = payload or {}
-	return {
-		field: str(payload[field])[: web.MAX_UTM_LENGTH] for field in web.UTM_FIELDS if payload.get(field)
-	}
+	return {field: str(payload[field])[:MAX_UTM_LENGTH] for field in UTM_FIELDS if payload.get(field)}
 
 
 def visitor_utm() -> dict[str, str]:
@@ -128,7 +142,7 @@ def campaign_for_utm(utm_campaign: str | None) -> str | None:
 	return None
 
 
-def fill_lead_utm(doc, method=None) -> None:
+def fill_lead_utm(doc) -> None:
 	"""Lead before_insert: a Lead from a form on the site keeps the visitor's UTM values and campaign."""
 	if not submitted_on_the_site():
 		return
@@ -159,8 +173,8 @@ def count_visitor_beacon() -> None:
 def site_origin(site_key: str) -> str:
 	"""The origin a site key was issued for; PermissionError for a forged key or another site's."""
 	try:
-		payload = web.decode_token(key_for("site"), site_key)
-	except web.InvalidToken:
+		payload = decode_token(key_for("site"), site_key)
+	except InvalidToken:
 		payload = None
 	if not payload or payload.get("s") != frappe.local.site or not payload.get("o"):
 		raise frappe.PermissionError(_("This tracking beacon is not valid"))
@@ -169,7 +183,7 @@ def site_origin(site_key: str) -> str:
 
 def site_key(origin: str) -> str:
 	"""The key a page of `origin` sends with its beacons (public: it only says which site accepts them)."""
-	return web.encode_token(key_for("site"), {"s": frappe.local.site, "o": web.origin_of(origin)})
+	return encode_token(key_for("site"), {"s": frappe.local.site, "o": origin_of(origin)})
 
 
 def is_desk_user() -> bool:
@@ -190,36 +204,35 @@ def beacon(k: str, u: str, e: str = "view") -> None:
 		raise frappe.PermissionError(_("This tracking beacon is not valid"))
 	origin = site_origin(k)
 	try:
-		page_origin, page = web.split_url(u)
+		page_origin, page = split_url(u)
 	except ValueError:
 		raise frappe.PermissionError(_("This tracking beacon is not valid")) from None
 	# A page of the key's website; a file also on this site (where the CRM keeps its attachments).
-	if page_origin != origin and not (e == "download" and page_origin == web.origin_of(get_url())):
+	if page_origin != origin and not (e == "download" and page_origin == origin_of(get_url())):
 		raise frappe.PermissionError(_("This tracking beacon is not valid"))
 	visitor = read_signed_cookie(VISITOR_COOKIE, "visitor")
 	utm = utm_of(read_signed_cookie(UTM_COOKIE, "utm"))
-	if not tracking_enabled() or is_desk_user() or web.is_bot(frappe.get_request_header("User-Agent")):
+	if not tracking_enabled() or is_desk_user() or is_bot(frappe.get_request_header("User-Agent")):
 		return
 
-	if e == "view" and (landing_utm := web.utm_values(u)):
+	if e == "view" and (landing_utm := utm_values(u)):
 		utm = landing_utm
 		set_signed_cookie(UTM_COOKIE, "utm", utm)
-	if not visitor or web.is_excluded(page, web.split_list(settings.tracking_excluded_paths)):
+	if not visitor or is_excluded(page, split_list(settings.tracking_excluded_paths)):
 		return
-	if e == "download" and not web.is_download(page, web.split_list(settings.tracking_download_extensions)):
+	if e == "download" and not is_download(page, split_list(settings.tracking_download_extensions)):
 		return
 	frappe.form_dict.crm_visitor_key = f"{visitor['d']}:{visitor['r']}"
 	count_visitor_beacon()
 
 	response_type = BEACON_KINDS[e]
-	key = web.response_key(visitor["d"], visitor["r"], response_type, page, nowdate())
+	key = response_key(visitor["d"], visitor["r"], response_type, page, nowdate())
 	# A repeat of today's page view stops here, without a job; the unique key stays the guarantee.
 	if not frappe.cache.set(frappe.cache.make_key(f"crm_web_seen:{key}"), 1, ex=SEEN_TTL, nx=True):
 		return
-	frappe.enqueue(
+	enqueue_for(
 		"crm_marketing_app.campaign_execution.web_tracking.record_web_response",
-		queue="short",
-		now=bool(frappe.flags.in_test),
+		key,
 		tracking_key=key,
 		response_type=response_type,
 		respondent_doctype=visitor["d"],
@@ -264,7 +277,7 @@ def record_web_response(
 			"channel": CHANNEL,
 			"page_url": page_url,
 			"tracking_key": tracking_key,
-			**{field: utm.get(field) for field in web.UTM_FIELDS},
+			**{field: utm.get(field) for field in UTM_FIELDS},
 		}
 	)
 	try:
@@ -283,7 +296,7 @@ def embed_snippet(origin: str) -> str:
 	"""The <script> tag that tracks the pages of another website of the company (`origin`)."""
 	frappe.has_permission("CRM Marketing Settings", "write", throw=True)
 	try:
-		origin = web.origin_of(origin.strip())
+		origin = origin_of(origin.strip())
 	except ValueError:
 		frappe.throw(_("Enter the website's address, such as https://www.example.com"))
 	return f'<script src="{get_url("/crm_web_tracking.js")}" data-key="{site_key(origin)}" async></script>'

@@ -84,9 +84,19 @@ def exact_split(total, shares: Sequence[tuple[str, Decimal]], places: int) -> li
 	return out
 
 
+ROI_PRECISION = 2
+
+
 def roi(revenue: float, cost: float) -> float:
-	"""(revenue - cost) ÷ cost in percent, rounded to 2 places; 0 without cost."""
-	return round((revenue - cost) * 100.0 / cost, 2) if cost else 0.0
+	"""(revenue - cost) ÷ cost in percent, rounded to 2 places; 0 without a positive cost.
+
+	The Campaign rollup stores the same in SQL (crm_marketing_app.campaigns.rollups.roi_term)."""
+	return round((revenue - cost) * 100.0 / cost, ROI_PRECISION) if cost > 0 else 0.0
+
+
+def budget_used(actual_cost: float, budget: float, precision: int = 2) -> float | None:
+	"""Actual cost as a percentage of the budget; None without a budget."""
+	return round(100.0 * (actual_cost or 0) / budget, precision) if budget else None
 
 
 def per_unit(cost: float, units: float) -> float | None:

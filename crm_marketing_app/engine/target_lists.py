@@ -12,7 +12,7 @@ Terms:
   "measure" (an aggregate of the member's sales history) or "line" (a column of
   one sales line: item_code, item_group, posting_date).
 - `OrderedLine(terms)`: the member has one sales line matching all `terms`
-  (DESIGN.md: ordered_item / ordered_item_group with ordered_before /
+  (docs/architecture.md, "Sales history": ordered_item / ordered_item_group with ordered_before /
   ordered_after mean one line).
 - `Enquired()`: the member has an Opportunity or Quotation.
 - `All`, `Any_`, `Not`: boolean combinations (activity_status expands to them).
@@ -91,7 +91,7 @@ class Not:
 	term: object
 
 
-# Derived measures (DESIGN.md "Target List"): aggregates of the sales history ...
+# Derived measures (docs/architecture.md, "Contract names"): aggregates of the sales history ...
 MEASURES = {
 	"last_order_date": Field(DATE),
 	"first_order_date": Field(DATE),

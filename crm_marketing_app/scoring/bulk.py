@@ -7,8 +7,9 @@ from frappe import _
 from frappe.query_builder.functions import Max
 from frappe.utils import now_datetime
 
+from crm_marketing_app import jobs
 from crm_marketing_app.engine import scoring
-from crm_marketing_app.scoring.rules import SCORED_DOCTYPES, enabled_rules
+from crm_marketing_app.scoring.lead_score_rules import SCORED_DOCTYPES, enabled_rules
 from crm_marketing_app.scoring.sql import rescore_update
 from crm_marketing_app.utils import get_settings
 
@@ -30,8 +31,7 @@ def rescore_all(doctypes: list[str] | None = None, chunk_size: int = CHUNK_SIZE)
 			rescore_update(
 				plans[doctype], doctype, first, last, settings.hot_threshold, settings.warm_threshold, now
 			).run()
-			if not frappe.flags.in_test:
-				frappe.db.commit()
+			jobs.commit_chunk()
 			frappe.publish_progress(
 				done * 100 / len(ranges),
 				title=_("Rescoring Leads and Contacts"),
@@ -70,16 +70,8 @@ def name_ranges(doctype: str, chunk_size: int) -> list[tuple[str, str]]:
 def schedule_rescore(doctypes: list[str] | None = None) -> None:
 	"""Rescore in the background after this transaction commits; inline under tests."""
 	doctypes = sorted(set(doctypes or SCORED_DOCTYPES))
-	if frappe.flags.in_test:
-		rescore_all(doctypes)
-		return
-	frappe.enqueue(
-		"crm_marketing_app.tasks.rescore_all",
-		queue="long",
-		job_id=f"crm_marketing_rescore::{','.join(doctypes)}",
-		deduplicate=True,
-		enqueue_after_commit=True,
-		doctypes=doctypes,
+	jobs.enqueue_for(
+		"crm_marketing_app.tasks.rescore_all", ",".join(doctypes), after_commit=True, doctypes=doctypes
 	)
 
 
@@ -91,8 +83,8 @@ def enqueue_rescore_all() -> None:
 	frappe.msgprint(_("Rescoring has started in the background."), alert=True)
 
 
-def on_settings_change(doc, method=None) -> None:
-	"""New thresholds regrade everyone (on_change: after the cached settings were cleared)."""
+def on_settings_change(doc) -> None:
+	"""CRM Marketing Settings on_change (after the cached settings were cleared): new thresholds regrade everyone."""
 	before = doc.get_doc_before_save()
 	if before and (before.hot_threshold, before.warm_threshold) != (doc.hot_threshold, doc.warm_threshold):
 		schedule_rescore()

@@ -5,7 +5,7 @@ from frappe import _
 
 from crm_marketing_app.engine import scoring
 from crm_marketing_app.scoring.incremental import evaluate_record
-from crm_marketing_app.scoring.rules import SCORED_DOCTYPES
+from crm_marketing_app.scoring.lead_score_rules import SCORED_DOCTYPES
 from crm_marketing_app.utils import get_settings
 
 

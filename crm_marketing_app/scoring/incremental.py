@@ -6,7 +6,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from crm_marketing_app.engine import scoring
-from crm_marketing_app.scoring.rules import SCORED_DOCTYPES, enabled_rules
+from crm_marketing_app.scoring.lead_score_rules import SCORED_DOCTYPES, enabled_rules
 from crm_marketing_app.utils import get_settings
 
 
@@ -45,8 +45,8 @@ def score_fields(results: list[scoring.RuleResult], current: Mapping) -> dict:
 	return {"marketing_score": total, "score_grade": grade, "score_updated_on": now_datetime()}
 
 
-def score_document(doc, method=None) -> None:
-	"""Lead/Contact validate."""
+def score_document(doc) -> None:
+	"""Lead / Contact validate (crm_marketing_app.overrides)."""
 	doc.update(score_fields(evaluate_record(doc.doctype, doc, None if doc.is_new() else doc.name), doc))
 
 
@@ -59,10 +59,9 @@ def rescore_record(doctype: str, name: str) -> None:
 		frappe.db.set_value(doctype, name, changes, update_modified=False)
 
 
-def rescore_respondents(doc, method=None) -> None:
-	"""Campaign Response on_update / after_delete: rescore its respondent (and a previous one)."""
+def rescore_respondents(doc, before=None) -> None:
+	"""Campaign Response on_update / after_delete: rescore its respondent (and the one it had before)."""
 	people = {(doc.respondent_doctype, doc.respondent)}
-	before = doc.get_doc_before_save() if method == "on_update" else None
 	if before:
 		people.add((before.respondent_doctype, before.respondent))
 	for doctype, name in people:

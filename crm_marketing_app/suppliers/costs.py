@@ -4,24 +4,24 @@ An activity's `actual_cost` is entered by hand until purchase invoices are
 linked to it; from then on it is the sum of the net totals (company currency)
 of those that are submitted — a draft counts once submitted, a cancelled one
 no longer, and an amendment takes the place of the invoice it amends.
-Campaign `planned_cost` / `actual_cost` and the supplier rollups are
-recomputed set-based from the activities, cancelled ones left out, whenever an
-activity or a linked invoice changes.
+Whenever an activity or a linked invoice changes, the Campaign rollups
+(crm_marketing_app.campaigns.rollups: costs, then revenue and ROI) and the
+supplier rollups are recomputed set-based from the activities.
 """
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Coalesce, Sum
+from frappe.query_builder.functions import Sum
 
-from crm_marketing_app.suppliers.rollups import update_from_groups, update_supplier_rollups
+from crm_marketing_app.campaigns.rollups import update_after_cost_change
+from crm_marketing_app.suppliers.rollups import update_supplier_rollups
 
 ACTIVITY = "Campaign Activity"
 INVOICE_LINK = "Campaign Activity Purchase Invoice"
-CANCELLED = "Cancelled"
 
 
-def validate_activity(doc, method=None):
+def validate_purchase_invoices(doc) -> None:
 	"""Campaign Activity `validate`: linked invoices are checked and set the actual cost."""
 	if not doc.purchase_invoices:
 		return
@@ -85,19 +85,17 @@ def _refuse(message: str, row, *more) -> None:
 	)
 
 
-def on_activity_change(doc, method=None):
+def on_activity_change(doc, before=None) -> None:
 	"""Campaign Activity `on_update` / `after_delete`: the campaigns and suppliers it touched, old and new."""
-	before = doc.get_doc_before_save() if method == "on_update" else None
-	campaigns = {doc.campaign, before and before.campaign}
+	update_after_cost_change({doc.campaign, before and before.campaign})
 	suppliers = {doc.marketing_supplier, before and before.marketing_supplier}
-	update_campaign_costs([c for c in campaigns if c])
 	update_supplier_rollups([s for s in suppliers if s])
 
 
-def on_purchase_invoice_change(doc, method=None):
+def on_purchase_invoice_change(doc, submitted: bool) -> None:
 	"""Purchase Invoice `on_submit` / `on_cancel`: costs of the activities it is linked to."""
 	link = frappe.qb.DocType(INVOICE_LINK)
-	if method == "on_submit" and doc.amended_from:
+	if submitted and doc.amended_from:
 		# The amendment replaces the cancelled invoice wherever that was linked.
 		frappe.qb.update(link).set(link.purchase_invoice, doc.name).where(
 			link.purchase_invoice == doc.amended_from
@@ -145,44 +143,5 @@ def refresh_activity_costs(activities: list[str]) -> None:
 		.where(activity.name.isin(activities))
 		.run()
 	)
-	# Costs, then what is computed from them (ROI): the full rollup entry point of DESIGN.md.
-	# Imported here because tasks.py imports every area, this one included.
-	from crm_marketing_app.tasks import recompute_campaign_rollups
-
-	recompute_campaign_rollups(sorted({campaign for campaign, _supplier in touched if campaign}))
+	update_after_cost_change({campaign for campaign, _supplier in touched})
 	update_supplier_rollups(sorted({supplier for _campaign, supplier in touched if supplier}))
-
-
-def update_campaign_costs(campaigns: list[str] | None = None) -> None:
-	"""Campaign `planned_cost` / `actual_cost` = sums over its activities that are not cancelled.
-
-	`campaigns` None recomputes every campaign; an empty list does nothing.
-	"""
-	campaign = frappe.qb.DocType("Campaign")
-	activity = frappe.qb.DocType(ACTIVITY)
-	sums = (
-		frappe.qb.from_(activity)
-		.select(
-			activity.campaign,
-			Sum(activity.planned_cost).as_("planned_sum"),
-			Sum(activity.actual_cost).as_("actual_sum"),
-		)
-		.where(activity.status != CANCELLED)
-		.groupby(activity.campaign)
-	)
-	update_from_groups(
-		campaign,
-		sums,
-		activity.campaign,
-		campaigns,
-		lambda groups: {
-			"planned_cost": Coalesce(groups.planned_sum, 0),
-			"actual_cost": Coalesce(groups.actual_sum, 0),
-		},
-	)
-
-
-def on_campaign_update(doc, method=None):
-	"""Campaign `on_update`: a form saved with stale cost rollups gets the true ones back."""
-	update_campaign_costs([doc.name])
-	doc.update(frappe.db.get_value("Campaign", doc.name, ["planned_cost", "actual_cost"], as_dict=True))

@@ -6,8 +6,9 @@ import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
 
-from crm_marketing_app.engine import suppliers as rating
-from crm_marketing_app.utils import engine_errors
+from crm_marketing_app.activities import counted
+from crm_marketing_app.engine.suppliers import weighted_score
+from crm_marketing_app.utils import engine_errors, update_from_groups
 
 SUPPLIER = "Marketing Supplier"
 CHUNK = 500
@@ -16,7 +17,7 @@ CHUNK = 500
 def update_supplier_rollups(suppliers: list[str] | None = None) -> None:
 	"""`engagement_count`, `total_spend`, `last_engaged_on` from the suppliers' activities.
 
-	Cancelled activities do not count; spend is the activities' actual cost, which
+	Only counted activities (not Cancelled); spend is the activities' actual cost, which
 	is the sum of their submitted purchase invoices wherever invoices are linked.
 	`suppliers` None recomputes every supplier; an empty list does nothing.
 	"""
@@ -30,7 +31,7 @@ def update_supplier_rollups(suppliers: list[str] | None = None) -> None:
 			Sum(activity.actual_cost).as_("spend"),
 			Max(activity.scheduled_date).as_("last_date"),
 		)
-		.where((activity.status != "Cancelled") & activity.marketing_supplier.isnotnull())
+		.where(counted(activity) & activity.marketing_supplier.isnotnull())
 		.groupby(activity.marketing_supplier)
 	)
 	update_from_groups(
@@ -44,24 +45,6 @@ def update_supplier_rollups(suppliers: list[str] | None = None) -> None:
 			"last_engaged_on": groups.last_date,
 		},
 	)
-
-
-def update_from_groups(table, grouped, group_column, names: list[str] | None, assignments) -> None:
-	"""UPDATE `table` LEFT JOIN `grouped` (a query grouped by `group_column`) ON the group = name
-	SET `assignments(groups)` (rows without a group get what it makes of NULL columns).
-	`names` None updates every row; an empty list, none. The aliases of `grouped` must differ
-	from the columns of `table`: pypika writes the columns in UPDATE … SET unqualified."""
-	if names is not None:
-		if not names:
-			return
-		grouped = grouped.where(group_column.isin(names))
-	groups = grouped.as_("groups")
-	query = frappe.qb.update(table).left_join(groups).on(groups[group_column.name] == table.name)
-	for column, value in assignments(groups).items():
-		query = query.set(table[column], value)
-	if names is not None:
-		query = query.where(table.name.isin(names))
-	query.run()
 
 
 def criterion_weights(criteria: list[str]) -> dict[str, float]:
@@ -103,7 +86,7 @@ def update_weighted_scores(criterion: str) -> None:
 	for parent, score, criterion_weight in rows:
 		pairs[parent].append((score, criterion_weight))
 	with engine_errors():
-		scores = {parent: rating.weighted_score(evaluations) for parent, evaluations in pairs.items()}
+		scores = {parent: weighted_score(evaluations) for parent, evaluations in pairs.items()}
 	supplier = frappe.qb.DocType(SUPPLIER)
 	names = sorted(scores)
 	for start in range(0, len(names), CHUNK):

@@ -12,16 +12,14 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Concat, Count, Function
-from frappe.query_builder.terms import NamedParameterWrapper, SubQuery, ValueWrapper
+from frappe.query_builder.terms import SubQuery, ValueWrapper
 from frappe.utils import now_datetime
 
+from crm_marketing_app import jobs
+from crm_marketing_app.bulk import insert_select
 from crm_marketing_app.target_lists import query as q
 
 MEMBER = "Target List Member"
-_COLUMNS = (
-	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx",
-	"target_list", "member_doctype", "member", "member_name", "email", "phone", "source", "status",
-)  # fmt: skip
 MERGE_MODES = ("union", "intersect", "subtract")
 
 
@@ -35,36 +33,27 @@ def member_row_name(target_list: str, member: str) -> str:
 	return hashlib.md5(f"{target_list}\n{member}".encode()).hexdigest()
 
 
-def _run(sql_prefix: str, query) -> int:
-	"""Runs `sql_prefix` + a qb query, its values as parameters; returns affected rows."""
-	params = NamedParameterWrapper()
-	sql = query.get_sql(param_wrapper=params)
-	frappe.db.sql(f"{sql_prefix} {sql}", params.get_parameters())
-	return frappe.db._cursor.rowcount
-
-
 def _insert(target_list, rows, source: str) -> int:
 	"""INSERT … SELECT of `rows` (member, member_name, email, phone, status) not yet on the list."""
 	tlm = frappe.qb.DocType(MEMBER)
 	src = rows.as_("src")
-	now, user = now_datetime(), frappe.session.user
 	on_list = frappe.qb.from_(tlm).select(tlm.member).where(tlm.target_list == target_list.name)
-	select = (
-		frappe.qb.from_(src)
-		.select(
-			Function("MD5", Concat(target_list.name, "\n", src.member)),
-			*map(ValueWrapper, (now, now, user, user, 0, 0, target_list.name, target_list.member_doctype)),
-			src.member,
-			src.member_name,
-			src.email,
-			src.phone,
-			ValueWrapper(source),
-			src.status,
-		)
-		.where(src.member.notin(on_list))
+	return insert_select(
+		MEMBER,
+		src,
+		{
+			"target_list": ValueWrapper(target_list.name),
+			"member_doctype": ValueWrapper(target_list.member_doctype),
+			"member": src.member,
+			"member_name": src.member_name,
+			"email": src.email,
+			"phone": src.phone,
+			"source": ValueWrapper(source),
+			"status": src.status,
+		},
+		name=Function("MD5", Concat(target_list.name, "\n", src.member)),
+		where=src.member.notin(on_list),
 	)
-	columns = ", ".join(f"`{c}`" for c in _COLUMNS)
-	return _run(f"INSERT INTO `tab{MEMBER}` ({columns})", select)
 
 
 def refresh(target_list_name: str) -> int:
@@ -245,7 +234,6 @@ def export_to_email_group(target_list) -> str:
 	group = frappe.get_doc("Email Group", target_list.list_name)
 	tlm, egm = frappe.qb.DocType(MEMBER), frappe.qb.DocType("Email Group Member")
 	in_group = frappe.qb.from_(egm).select(egm.email).where(egm.email_group == group.name)
-	now, user = now_datetime(), frappe.session.user
 	emails = (
 		frappe.qb.from_(tlm)
 		.select(tlm.email)
@@ -257,14 +245,12 @@ def export_to_email_group(target_list) -> str:
 			& tlm.email.notin(in_group)
 		)
 	).as_("e")
-	select = frappe.qb.from_(emails).select(
-		Function("MD5", Concat(group.name, "\n", emails.email)),
-		*map(ValueWrapper, (now, now, user, user, 0, 0, group.name)),
-		emails.email,
-		ValueWrapper(0),
+	insert_select(
+		"Email Group Member",
+		emails,
+		{"email_group": ValueWrapper(group.name), "email": emails.email, "unsubscribed": ValueWrapper(0)},
+		name=Function("MD5", Concat(group.name, "\n", emails.email)),
 	)
-	columns = "`name`, `creation`, `modified`, `owner`, `modified_by`, `docstatus`, `idx`, `email_group`, `email`, `unsubscribed`"
-	_run(f"INSERT INTO `tabEmail Group Member` ({columns})", select)
 	group.update_total_subscribers()
 	return group.name
 
@@ -294,8 +280,8 @@ def on_email_unsubscribe(doc, method=None) -> None:
 
 
 def refresh_dynamic_lists(target_list: str | None = None) -> dict[str, int]:
-	"""Refreshes one list, or every Dynamic list, each in its own transaction (committed
-	outside tests): a list that fails is logged and keeps its old members, the others go on.
+	"""Refreshes one list, or every Dynamic list, each in its own transaction
+	(crm_marketing_app.jobs.commit_chunk): a list that fails is logged and keeps its old members, the others go on.
 	Safe to re-run. Returns the active member count per list refreshed."""
 	names = (
 		[target_list]
@@ -315,6 +301,5 @@ def refresh_dynamic_lists(target_list: str | None = None) -> dict[str, int]:
 				reference_name=name,
 			)
 			continue
-		if not frappe.flags.in_test:
-			frappe.db.commit()
+		jobs.commit_chunk()
 	return counts

@@ -1,4 +1,4 @@
-"""Turns a compiled condition tree (engine.target_lists) into one frappe.qb SELECT.
+"""Turns a compiled condition tree (engine/target_lists.py) into one frappe.qb SELECT.
 
 The SELECT yields the rows of Target List Member to insert for a list:
 member, member_name, email, phone, status. Sales history comes from
@@ -14,29 +14,29 @@ from frappe.query_builder.functions import Coalesce, Count, IfNull, Max, Min, Nu
 from frappe.query_builder.terms import SubQuery, ValueWrapper
 from frappe.utils import getdate, nowdate
 
-from crm_marketing_app.engine import target_lists as engine
+from crm_marketing_app.engine import target_lists
 from crm_marketing_app.sales_history import sales_documents, sales_lines
 from crm_marketing_app.utils import engine_errors
 
 MEMBER_DOCTYPES = ("Lead", "Contact", "Customer", "Prospect")
 
 _KINDS = {
-	"Int": engine.INT,
-	"Long Int": engine.INT,
-	"Float": engine.FLOAT,
-	"Currency": engine.FLOAT,
-	"Percent": engine.FLOAT,
-	"Date": engine.DATE,
-	"Datetime": engine.DATETIME,
-	"Check": engine.CHECK,
-	"Select": engine.SELECT,
+	"Int": target_lists.INT,
+	"Long Int": target_lists.INT,
+	"Float": target_lists.FLOAT,
+	"Currency": target_lists.FLOAT,
+	"Percent": target_lists.FLOAT,
+	"Date": target_lists.DATE,
+	"Datetime": target_lists.DATETIME,
+	"Check": target_lists.CHECK,
+	"Select": target_lists.SELECT,
 }
 _STANDARD = {
-	"name": engine.TEXT,
-	"owner": engine.TEXT,
-	"modified_by": engine.TEXT,
-	"creation": engine.DATETIME,
-	"modified": engine.DATETIME,
+	"name": target_lists.TEXT,
+	"owner": target_lists.TEXT,
+	"modified_by": target_lists.TEXT,
+	"creation": target_lists.DATETIME,
+	"modified": target_lists.DATETIME,
 }
 _NOT_FILTERABLE = {
 	*no_value_fields,
@@ -50,15 +50,15 @@ _NOT_FILTERABLE = {
 }
 
 
-def member_fields(member_doctype: str) -> dict[str, engine.Field]:
+def member_fields(member_doctype: str) -> dict[str, target_lists.Field]:
 	"""Every column of the member DocType a condition may use, with its kind (from meta)."""
-	fields = {name: engine.Field(kind) for name, kind in _STANDARD.items()}
+	fields = {name: target_lists.Field(kind) for name, kind in _STANDARD.items()}
 	for df in frappe.get_meta(member_doctype).fields:
 		if df.fieldtype in _NOT_FILTERABLE or df.fieldname in default_fields:
 			continue
-		kind = _KINDS.get(df.fieldtype, engine.TEXT)
-		options = tuple(o for o in (df.options or "").split("\n") if o) if kind == engine.SELECT else ()
-		fields[df.fieldname] = engine.Field(kind, options)
+		kind = _KINDS.get(df.fieldtype, target_lists.TEXT)
+		options = tuple(o for o in (df.options or "").split("\n") if o) if kind == target_lists.SELECT else ()
+		fields[df.fieldname] = target_lists.Field(kind, options)
 	return fields
 
 
@@ -67,12 +67,12 @@ def check_member_doctype(member_doctype: str) -> None:
 		frappe.throw(_("Member Type must be one of {0}").format(", ".join(MEMBER_DOCTYPES)))
 
 
-def compile_for(member_doctype: str, conditions) -> engine.All:
+def compile_for(member_doctype: str, conditions) -> target_lists.All:
 	"""Validated condition tree; bad input raises a translated frappe.ValidationError."""
 	check_member_doctype(member_doctype)
 	rows = [(c.get("field"), c.get("operator"), c.get("value")) for c in conditions]
 	with engine_errors(_("Invalid condition")):
-		return engine.compile_conditions(rows, member_fields(member_doctype), getdate(nowdate()))
+		return target_lists.compile_conditions(rows, member_fields(member_doctype), getdate(nowdate()))
 
 
 def member_customers(member_doctype: str):
@@ -181,14 +181,14 @@ def _is_not_set(term, is_text: bool):
 	return term.isnull() | (term == "") if is_text else term.isnull()
 
 
-def _compare(term, c: engine.Compare, is_text: bool = False):
+def _compare(term, c: target_lists.Compare, is_text: bool = False):
 	op, value = c.op, c.value
 	if op == "is set":
 		return _is_set(term, is_text)
 	if op == "is not set":
 		return _is_not_set(term, is_text)
 	if op in ("!=", "not in", "not like"):
-		positive = engine.Compare(
+		positive = target_lists.Compare(
 			c.source, c.name, {"!=": "=", "not in": "in", "not like": "like"}[op], value
 		)
 		# people without a value are "not equal" too (as in Frappe's own filters)
@@ -208,7 +208,7 @@ class _Builder:
 	"""Criteria over the member table `m`; the derived tables they need (sales aggregates,
 	enquiries) are joined once by `join_needed`, not evaluated per row."""
 
-	def __init__(self, member_doctype: str, fields: dict[str, engine.Field]):
+	def __init__(self, member_doctype: str, fields: dict[str, target_lists.Field]):
 		self.member_doctype = member_doctype
 		self.fields = fields
 		# aliased, so correlated subqueries name its columns unambiguously
@@ -224,18 +224,18 @@ class _Builder:
 		return query
 
 	def criterion(self, tree):
-		if isinstance(tree, engine.All):
+		if isinstance(tree, target_lists.All):
 			return (
 				Criterion.all(self.criterion(t) for t in tree.terms) if tree.terms else ValueWrapper(1) == 1
 			)
-		if isinstance(tree, engine.Any_):
+		if isinstance(tree, target_lists.Any_):
 			return Criterion.any(self.criterion(t) for t in tree.terms)
-		if isinstance(tree, engine.Not):
+		if isinstance(tree, target_lists.Not):
 			return null_safe_not(self.criterion(tree.term))
-		if isinstance(tree, engine.Enquired):
+		if isinstance(tree, target_lists.Enquired):
 			self.needed.add(self.enquired.alias)
 			return self.enquired.member.notnull()
-		if isinstance(tree, engine.OrderedLine):
+		if isinstance(tree, target_lists.OrderedLine):
 			return self.table.name.isin(_members_with_line(self.member_doctype, tree.terms))
 		if tree.source == "measure":
 			self.needed.add(self.aggregates.alias)
@@ -244,7 +244,7 @@ class _Builder:
 				column = Coalesce(column, 0)
 			return _compare(column, tree)
 		kind = self.fields[tree.name].kind
-		return _compare(self.table[tree.name], tree, is_text=kind in (engine.TEXT, engine.SELECT))
+		return _compare(self.table[tree.name], tree, is_text=kind in (target_lists.TEXT, target_lists.SELECT))
 
 
 def contact_columns(member_doctype: str, table):

@@ -1,14 +1,29 @@
 """Records for the campaign-execution tests, and their removal.
 
-Distribution commits per chunk, so whatever a test built before distributing is
-committed too: `Scenario.cleanup()` deletes everything it made (and what the
+A distribution run as a worker (`as_worker`) commits per chunk, so whatever a test built
+before distributing is committed too: `Scenario.cleanup()` deletes everything it made (and what the
 job made for it) and commits.
 """
+
+from contextlib import contextmanager
 
 import frappe
 from frappe.utils import random_string
 
+from crm_marketing_app.bulk import insert_rows
+from crm_marketing_app.target_lists.members import member_row_name
 from tests.integration.helpers import default_company, make_campaign, make_user
+
+
+@contextmanager
+def as_worker():
+	"""Runs the block as a background worker runs a job: without the test flag, so that
+	crm_marketing_app.jobs.commit_chunk commits each chunk (what crash and race tests rely on)."""
+	frappe.flags.in_test = False
+	try:
+		yield
+	finally:
+		frappe.flags.in_test = True
 
 
 class Scenario:
@@ -46,8 +61,8 @@ class Scenario:
 		return lead.name
 
 	def target_list(self, members: list[tuple[str, str]]) -> str:
-		"""A static list of Leads; `members` as (lead, status). Rows are written directly,
-		as a list refresh would, so these tests do not depend on the list code."""
+		"""A static list of Leads; `members` as (lead, status). Rows are written by the bulk-row
+		writer, named as the list code names them, so these tests do not depend on list refreshes."""
 		name = f"CE List {self.tag} {len(self.lists)}"
 		frappe.get_doc(
 			{"doctype": "Target List", "list_name": name, "member_doctype": "Lead", "list_type": "Static"}
@@ -57,22 +72,19 @@ class Scenario:
 		for lead, status in members:
 			email, phone, full = frappe.db.get_value("Lead", lead, ["email_id", "mobile_no", "lead_name"])
 			rows.append(
-				(frappe.generate_hash(length=12), name, "Lead", lead, full, email, phone, "Manual", status)
+				{
+					"target_list": name,
+					"member_doctype": "Lead",
+					"member": lead,
+					"member_name": full,
+					"email": email,
+					"phone": phone,
+					"source": "Manual",
+					"status": status,
+				}
 			)
-		frappe.db.bulk_insert(
-			"Target List Member",
-			[
-				"name",
-				"target_list",
-				"member_doctype",
-				"member",
-				"member_name",
-				"email",
-				"phone",
-				"source",
-				"status",
-			],
-			rows,
+		insert_rows(
+			"Target List Member", rows, name=lambda row: member_row_name(row["target_list"], row["member"])
 		)
 		return name
 

@@ -3,7 +3,7 @@
 import frappe
 from frappe.utils import add_to_date, now_datetime, random_string
 
-from crm_marketing_app.scoring import rules
+from crm_marketing_app.scoring import lead_score_rules
 
 
 def isolate_rules(hot: int = 50, warm: int = 20) -> None:
@@ -11,7 +11,7 @@ def isolate_rules(hot: int = 50, warm: int = 20) -> None:
 	frappe.db.delete("Lead Score Rule")
 	frappe.db.set_single_value("CRM Marketing Settings", {"hot_threshold": hot, "warm_threshold": warm})
 	frappe.clear_document_cache("CRM Marketing Settings", "CRM Marketing Settings")
-	rules.clear_cache()
+	lead_score_rules.clear_cache()
 
 
 def make_rule(**fields):

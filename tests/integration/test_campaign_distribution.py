@@ -12,9 +12,11 @@ import frappe
 import pytest
 from pypdf import PdfReader
 
+from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.campaign_execution import distribution
 from crm_marketing_app.campaign_execution.tracking import track
-from tests.integration.campaign_execution_fixtures import Scenario
+from crm_marketing_app.target_lists.members import member_row_name
+from tests.integration.campaign_execution_fixtures import Scenario, as_worker
 
 
 @pytest.fixture
@@ -344,7 +346,7 @@ def test_a_job_killed_half_way_then_rerun_ends_with_exact_counts(world):
 		patch.object(distribution, "CHUNK_SIZE", 3),
 		patch.object(distribution.PhoneCall, "create_artefacts", dies_in_second_chunk),
 	):
-		with pytest.raises(SystemExit):
+		with pytest.raises(SystemExit), as_worker():
 			distribution.distribute_activity(activity.name)
 	frappe.db.rollback()  # what the database does with the dead worker's open transaction
 
@@ -403,20 +405,19 @@ def test_contact_members_get_their_calls_through_the_responsible(world):
 		{"doctype": "Target List", "list_name": name, "member_doctype": "Contact", "list_type": "Static"}
 	).insert()
 	world.lists.append(name)
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Target List Member",
-		["name", "target_list", "member_doctype", "member", "member_name", "phone", "status"],
 		[
-			(
-				frappe.generate_hash(length=12),
-				name,
-				"Contact",
-				contact.name,
-				contact.full_name,
-				"+380671234567",
-				"Active",
-			)
+			{
+				"target_list": name,
+				"member_doctype": "Contact",
+				"member": contact.name,
+				"member_name": contact.full_name,
+				"phone": "+380671234567",
+				"status": "Active",
+			}
 		],
+		name=lambda row: member_row_name(name, contact.name),
 	)
 	activity = world.activity(world.campaign(), "Phone Call", [name], responsible=responsible)
 	activity.distribute()
@@ -451,7 +452,7 @@ def test_two_runs_at_the_same_time_still_reach_everybody_once(world):
 		finally:
 			frappe.destroy()
 
-	with patch.object(distribution, "CHUNK_SIZE", 2):
+	with patch.object(distribution, "CHUNK_SIZE", 2), as_worker():
 		thread = threading.Thread(target=other_run)
 		thread.start()
 		distribution.distribute_activity(activity.name)
@@ -461,3 +462,12 @@ def test_two_runs_at_the_same_time_still_reach_everybody_once(world):
 		frappe.get_all("ToDo", {"reference_name": ("in", leads)}, pluck="reference_name")
 	) == sorted(leads)
 	assert sorted(sent(activity.name)) == sorted(leads)
+
+
+def test_the_job_knows_exactly_the_channels_the_form_offers():
+	from crm_marketing_app.engine.activity import DISTRIBUTABLE_CHANNELS
+
+	assert set(distribution.CHANNELS) == set(DISTRIBUTABLE_CHANNELS)
+	doc = frappe.new_doc("Campaign Activity")
+	doc.run_method("onload")
+	assert doc.get_onload().distributable_channels == DISTRIBUTABLE_CHANNELS

@@ -7,7 +7,7 @@ from frappe.utils import random_string
 from crm_marketing_app.api import explain_score
 from crm_marketing_app.scoring.bulk import name_ranges
 from crm_marketing_app.scoring.demo_rules import create_seed_rules
-from crm_marketing_app.scoring.rules import scoreable_fields
+from crm_marketing_app.scoring.lead_score_rules import scoreable_fields
 from crm_marketing_app.tasks import rescore_all
 from tests.integration.helpers import make_user
 from tests.integration.scoring_helpers import add_response, isolate_rules, make_lead, make_rule, stored_score

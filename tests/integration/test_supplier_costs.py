@@ -4,7 +4,7 @@ import frappe
 import pytest
 from frappe.utils import getdate, random_string
 
-from crm_marketing_app.suppliers.costs import update_campaign_costs
+from crm_marketing_app.campaigns.rollups import update_campaign_costs
 from crm_marketing_app.suppliers.rollups import update_supplier_rollups
 from tests.integration.helpers import (
 	default_company,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm_marketing_app.engine import attribution as a
+from crm_marketing_app.engine import attribution
 from crm_marketing_app.engine.errors import EngineError
 
 CONVERTED = datetime(2025, 6, 30, 23, 59, 59)
@@ -19,7 +19,7 @@ HISTORY = [
 
 
 def weights(model, touches=HISTORY):
-	return dict(a.campaign_weights(model, touches, CONVERTED))
+	return dict(attribution.campaign_weights(model, touches, CONVERTED))
 
 
 def test_first_and_last_touch_give_everything_to_one_campaign():
@@ -49,27 +49,27 @@ def test_time_decay_halves_every_seven_days():
 	assert sum(w.values()) == 1
 
 
-@pytest.mark.parametrize("model", a.MODELS)
+@pytest.mark.parametrize("model", attribution.MODELS)
 def test_weights_sum_to_exactly_one_and_keep_nine_places(model):
 	touches = [(f"C{i}", CONVERTED - timedelta(hours=5 * i)) for i in range(7)]
-	w = a.campaign_weights(model, touches, CONVERTED)
+	w = attribution.campaign_weights(model, touches, CONVERTED)
 	assert sum(weight for _c, weight in w) == Decimal(1)
 	assert all(weight.as_tuple().exponent >= -9 for _c, weight in w)
 
 
 def test_no_touches_no_weights():
-	assert a.campaign_weights("Linear", [], CONVERTED) == []
+	assert attribution.campaign_weights("Linear", [], CONVERTED) == []
 
 
 def test_exact_split_gives_the_remainder_to_the_last_share():
 	thirds = [("A", Decimal(1)), ("B", Decimal(1)), ("C", Decimal(1))]
-	assert a.exact_split(100, thirds, 2) == [
+	assert attribution.exact_split(100, thirds, 2) == [
 		("A", Decimal("33.33")),
 		("B", Decimal("33.33")),
 		("C", Decimal("33.34")),
 	]
-	assert sum(x for _k, x in a.exact_split(Decimal("0.01"), thirds, 2)) == Decimal("0.01")
-	assert a.exact_split(-10, [("A", Decimal("0.5")), ("B", Decimal("0.5"))], 2) == [
+	assert sum(x for _k, x in attribution.exact_split(Decimal("0.01"), thirds, 2)) == Decimal("0.01")
+	assert attribution.exact_split(-10, [("A", Decimal("0.5")), ("B", Decimal("0.5"))], 2) == [
 		("A", Decimal("-5.00")),
 		("B", Decimal("-5.00")),
 	]
@@ -77,16 +77,16 @@ def test_exact_split_gives_the_remainder_to_the_last_share():
 
 def test_unknown_model_and_bad_window_are_refused():
 	with pytest.raises(EngineError, match="Unknown attribution model"):
-		a.campaign_weights("Best Guess", HISTORY, CONVERTED)
+		attribution.campaign_weights("Best Guess", HISTORY, CONVERTED)
 	for days in (0, -3, None):
 		with pytest.raises(EngineError, match="at least 1"):
-			a.check_window(days)
-	a.check_window(1)
+			attribution.check_window(days)
+	attribution.check_window(1)
 
 
 def test_roi_and_cost_per_unit():
-	assert a.roi(5000, 1500) == 233.33
-	assert a.roi(3000, 1500) == 100.0
-	assert a.roi(3000, 0) == 0.0
-	assert a.per_unit(1500, 4) == 375.0
-	assert a.per_unit(1500, 0) is None
+	assert attribution.roi(5000, 1500) == 233.33
+	assert attribution.roi(3000, 1500) == 100.0
+	assert attribution.roi(3000, 0) == 0.0
+	assert attribution.per_unit(1500, 4) == 375.0
+	assert attribution.per_unit(1500, 0) is None

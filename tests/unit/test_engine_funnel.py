@@ -2,39 +2,39 @@
 
 import pytest
 
-from crm_marketing_app.engine import funnel as f
+from crm_marketing_app.engine import funnel
 from crm_marketing_app.engine.errors import EngineError
 
 
 def test_conversions_are_percent_of_the_previous_stage():
-	assert f.conversions([200, 50, 40, 0, 0]) == [None, 25.0, 80.0, 0.0, None]
+	assert funnel.conversions([200, 50, 40, 0, 0]) == [None, 25.0, 80.0, 0.0, None]
 
 
 def test_reference_pools_past_campaigns():
 	# 100 → 50 and 300 → 60: pooled 400 → 110 = 27.5 %, not the mean of 50 % and 20 %
-	assert f.reference_conversions([[100, 50, 10], [300, 60, 30]]) == [None, 27.5, 36.36]
-	assert f.reference_conversions([]) == []
+	assert funnel.reference_conversions([[100, 50, 10], [300, 60, 30]]) == [None, 27.5, 36.36]
+	assert funnel.reference_conversions([]) == []
 
 
 def test_planned_counts_follow_the_plan_from_the_actual_first_stage():
-	assert f.planned_counts(200, [None, 50, 10]) == [200.0, 100.0, 10.0]
-	assert f.planned_counts(0, [None, 50]) == [0.0, 0.0]
+	assert funnel.planned_counts(200, [None, 50, 10]) == [200.0, 100.0, 10.0]
+	assert funnel.planned_counts(0, [None, 50]) == [0.0, 0.0]
 
 
 def test_deviation_and_flag():
-	assert f.deviation(25.0, 40.0) == -15.0
-	assert f.deviation(None, 40.0) is None
-	assert f.is_flagged(-15.0, 10) and not f.is_flagged(10.0, 10) and not f.is_flagged(None, 0)
+	assert funnel.deviation(25.0, 40.0) == -15.0
+	assert funnel.deviation(None, 40.0) is None
+	assert funnel.is_flagged(-15.0, 10) and not funnel.is_flagged(10.0, 10) and not funnel.is_flagged(None, 0)
 
 
 def test_stage_checks():
-	f.check_stage(1, "Registered", 50)
-	f.check_stage(2, "Sales Order", None)
+	funnel.check_stage(1, "Registered", 50)
+	funnel.check_stage(2, "Sales Order", None)
 	with pytest.raises(EngineError, match="unknown Entry Event"):
-		f.check_stage(3, "Lunch", 50)
+		funnel.check_stage(3, "Lunch", 50)
 	with pytest.raises(EngineError, match="between 0 and 100"):
-		f.check_stage(4, "Lead", 120)
+		funnel.check_stage(4, "Lead", 120)
 	with pytest.raises(EngineError, match="between 0 and 100"):
-		f.check_percent(5, -1)
+		funnel.check_percent(5, -1)
 	with pytest.raises(EngineError, match="Tolerance"):
-		f.check_tolerance(101)
+		funnel.check_tolerance(101)

@@ -1,5 +1,3 @@
-const CRM_DISTRIBUTABLE_CHANNELS = ["Email", "Phone Call", "Meeting", "Letter", "SMS"];
-
 const CRM_SKIP_REASONS = {
 	unsubscribed: __("Unsubscribed"),
 	bounced: __("Bounced"),
@@ -15,17 +13,36 @@ frappe.ui.form.on("Campaign Activity", {
 		frappe.realtime.on("campaign_activity_distributed", (data) => {
 			if (data && data.activity === frm.doc.name) frm.reload_doc();
 		});
+		frm.set_query("purchase_invoice", "purchase_invoices", () => {
+			const filters = { docstatus: ["<", 2] };
+			if (frm.campaign_company) {
+				filters.company = frm.campaign_company;
+			}
+			return { filters };
+		});
 	},
 	refresh(frm) {
 		crm_marketing_add_distribute_button(frm);
 		crm_marketing_show_distribution_log(frm);
+		crm_marketing_toggle_actual_cost(frm);
+		crm_marketing_load_campaign_company(frm);
 	},
+	campaign(frm) {
+		crm_marketing_load_campaign_company(frm);
+	},
+});
+
+frappe.ui.form.on("Campaign Activity Purchase Invoice", {
+	purchase_invoices_add: crm_marketing_toggle_actual_cost,
+	purchase_invoices_remove: crm_marketing_toggle_actual_cost,
 });
 
 // Distribute to the target lists; the job reports progress and reloads the form when done.
 function crm_marketing_add_distribute_button(frm) {
 	if (frm.is_new() || frm.doc.status === "Cancelled") return;
-	if (!CRM_DISTRIBUTABLE_CHANNELS.includes(frm.doc.channel) || !frm.perm[0].write) return;
+	// the controller's onload names the channels the distribution job knows
+	const channels = (frm.doc.__onload && frm.doc.__onload.distributable_channels) || [];
+	if (!channels.includes(frm.doc.channel) || !frm.perm[0].write) return;
 	frm.add_custom_button(__("Distribute"), () => {
 		const run = () => frm.call("distribute").then(() => frm.reload_doc());
 		if (frm.is_dirty()) {
@@ -43,5 +60,25 @@ function crm_marketing_show_distribution_log(frm) {
 	frm.dashboard.add_indicator(__("Sent: {0}", [log.sent || 0]), log.sent ? "green" : "gray");
 	Object.entries(log.skipped || {}).forEach(([reason, count]) => {
 		frm.dashboard.add_indicator(`${CRM_SKIP_REASONS[reason] || reason}: ${count}`, "orange");
+	});
+}
+
+// The cost side: linked purchase invoices set the actual cost, so it is read-only while any are linked.
+function crm_marketing_toggle_actual_cost(frm) {
+	const from_invoices = (frm.doc.purchase_invoices || []).length > 0;
+	frm.set_df_property("actual_cost", "read_only", from_invoices ? 1 : 0);
+	frm.set_df_property(
+		"actual_cost",
+		"description",
+		from_invoices ? __("Sum of the linked Purchase Invoices that are submitted") : __("Entered by hand until Purchase Invoices are linked")
+	);
+}
+
+// Purchase invoices offered for linking are of the campaign's company.
+function crm_marketing_load_campaign_company(frm) {
+	frm.campaign_company = null;
+	if (!frm.doc.campaign) return;
+	frappe.db.get_value("Campaign", frm.doc.campaign, "company").then((r) => {
+		frm.campaign_company = r.message && r.message.company;
 	});
 }

@@ -3,13 +3,62 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_marketing_app.campaign_execution import registration, responses
+from crm_marketing_app.campaigns.rollups import campaigns_named, update_lead_rollups
+from crm_marketing_app.scoring.incremental import rescore_respondents
 
 
 class CampaignResponse(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		campaign: DF.Link | None
+		campaign_activity: DF.Link | None
+		channel: DF.Data | None
+		email: DF.Data | None
+		full_name: DF.Data | None
+		lead: DF.Link | None
+		notes: DF.SmallText | None
+		opportunity: DF.Link | None
+		organization: DF.Data | None
+		phone: DF.Data | None
+		promo_code: DF.Data | None
+		respondent: DF.DynamicLink
+		respondent_doctype: DF.Link
+		response_date: DF.Datetime
+		response_type: DF.Literal[
+			"Sent",
+			"Opened",
+			"Clicked",
+			"Website Visit",
+			"Downloaded",
+			"Registered",
+			"Attended",
+			"Replied",
+			"Declined",
+			"Requested Info",
+			"Purchased",
+			"Unsubscribed",
+		]
+
+	# end: auto-generated types
 	def validate(self):
 		if frappe.flags.in_web_form and self.is_new():
 			registration.prepare(self)
 		self.fill_from_activity()
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		rescore_respondents(self, before)
+		update_lead_rollups(campaigns_named(self, "campaign", before))
+
+	def after_delete(self):
+		rescore_respondents(self)
+		update_lead_rollups(campaigns_named(self, "campaign"))
 
 	def fill_from_activity(self):
 		if not self.campaign_activity:

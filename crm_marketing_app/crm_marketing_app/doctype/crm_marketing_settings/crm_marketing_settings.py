@@ -2,8 +2,27 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_marketing_app.engine import attribution
+from crm_marketing_app.scoring.bulk import on_settings_change
+from crm_marketing_app.utils import engine_errors
+
 
 class CRMMarketingSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		attribution_model: DF.Literal["First Touch", "Last Touch", "Linear", "Position Based", "Time Decay"]
+		attribution_window_days: DF.Int
+		default_sender: DF.Link | None
+		hot_threshold: DF.Int
+		warm_threshold: DF.Int
+
+	# end: auto-generated types
 	def validate(self):
 		if self.warm_threshold >= self.hot_threshold:
 			frappe.throw(
@@ -11,5 +30,8 @@ class CRMMarketingSettings(Document):
 					self.warm_threshold, self.hot_threshold
 				)
 			)
-		if self.attribution_window_days <= 0:
-			frappe.throw(_("Attribution Window (Days) must be at least 1"))
+		with engine_errors():
+			attribution.check_window(self.attribution_window_days)
+
+	def on_change(self):
+		on_settings_change(self)

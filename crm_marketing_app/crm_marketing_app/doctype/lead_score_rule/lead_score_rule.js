@@ -5,7 +5,7 @@ frappe.ui.form.on("Lead Score Rule", {
 	applies_to(frm) {
 		if (!frm.doc.applies_to) return;
 		frappe.call({
-			method: "crm_marketing_app.scoring.rules.scoreable_fields",
+			method: "crm_marketing_app.scoring.lead_score_rules.scoreable_fields",
 			args: { doctype: frm.doc.applies_to },
 			callback: ({ message }) => {
 				const options = message.map((f) => ({ value: f.fieldname, label: `${__(f.label)} (${f.fieldname})` }));

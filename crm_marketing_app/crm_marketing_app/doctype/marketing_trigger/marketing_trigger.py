@@ -6,12 +6,56 @@ from frappe.utils.jinja import get_jenv
 from frappe.utils.nestedset import get_ancestors_of
 from jinja2 import TemplateSyntaxError
 
+from crm_marketing_app import jobs
 from crm_marketing_app.automation import runner
 from crm_marketing_app.engine.triggers import check_action, check_item_group, check_trigger, unused_fields
 from crm_marketing_app.utils import engine_errors
 
 
 class MarketingTrigger(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		action: DF.Literal["Create ToDo", "Add To Target List", "Send Email", "Create Opportunity"]
+		assign_to: DF.Link | None
+		catch_up_days: DF.Int
+		customer_group: DF.Link | None
+		description: DF.Code | None
+		email_template: DF.Link | None
+		enabled: DF.Check
+		event: DF.Literal["After Order", "No Order Since", "Lead Idle", "Score Reached", "Response Received"]
+		item: DF.Link | None
+		item_group: DF.Link | None
+		last_run_failed: DF.Int
+		last_run_fired: DF.Int
+		last_run_on: DF.Datetime | None
+		offset_days: DF.Int
+		offset_months: DF.Int
+		response_type: DF.Literal[
+			"",
+			"Sent",
+			"Opened",
+			"Clicked",
+			"Website Visit",
+			"Downloaded",
+			"Registered",
+			"Attended",
+			"Replied",
+			"Declined",
+			"Requested Info",
+			"Purchased",
+			"Unsubscribed",
+		]
+		target_list: DF.Link | None
+		threshold: DF.Float
+		trigger_name: DF.Data
+
+	# end: auto-generated types
 	def before_validate(self):
 		for fieldname in unused_fields(self.event, self.action):
 			self.set(fieldname, None)
@@ -64,20 +108,12 @@ class MarketingTrigger(Document):
 			)
 
 	@frappe.whitelist()
-	def run_now(self) -> dict | None:
-		"""Fires what is due today; in the background, except in tests."""
+	def run_now(self) -> None:
+		"""Fires what is due today, in a background job."""
 		self.check_permission("write")
 		if not self.enabled:
 			frappe.throw(_("Marketing Trigger {0} is disabled").format(self.name))
-		if frappe.flags.in_test:
-			return runner.run_trigger(self.name)
-		frappe.enqueue(
-			"crm_marketing_app.automation.runner.run_trigger",
-			queue="long",
-			trigger_name=self.name,
-			job_id=f"marketing_trigger::{self.name}",
-			deduplicate=True,
-		)
+		jobs.enqueue_for("crm_marketing_app.automation.runner.run_trigger", self.name, trigger_name=self.name)
 		frappe.msgprint(_("Marketing Trigger {0} is running in the background").format(self.name), alert=True)
 
 	@frappe.whitelist()

@@ -3,12 +3,8 @@ frappe.ui.form.on("Target List", {
 	refresh(frm) {
 		frm.trigger("show_preview");
 		if (frm.is_new()) return;
-		frm.add_custom_button(__("Refresh Members"), () =>
-			frm.call("refresh_members").then((r) => {
-				if (r.message && r.message.queued) frappe.show_alert(__("Refreshing members in the background"));
-				else frm.reload_doc();
-			})
-		);
+		// the job announces itself; its realtime event reloads the form when it is done
+		frm.add_custom_button(__("Refresh Members"), () => frm.call("refresh_members"));
 		frm.add_custom_button(__("Merge"), () => merge_dialog(frm), __("Members"));
 		frm.add_custom_button(__("Copy Members"), () => copy_dialog(frm), __("Members"));
 		frm.add_custom_button(__("Export to Email Group"), () =>

@@ -2,11 +2,35 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_marketing_app import jobs
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.target_lists.query import compile_for
 
 
 class TargetList(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_marketing_app.crm_marketing_app.doctype.target_list_condition.target_list_condition import (
+			TargetListCondition,
+		)
+
+		channel: DF.Literal["", "Email", "Postal Mail", "Phone", "SMS", "Meeting", "Social"]
+		conditions: DF.Table[TargetListCondition]
+		description: DF.SmallText | None
+		exclude_unsubscribed: DF.Check
+		last_refreshed_on: DF.Datetime | None
+		list_name: DF.Data
+		list_type: DF.Literal["Static", "Dynamic"]
+		member_count: DF.Int
+		member_doctype: DF.Literal["Lead", "Contact", "Customer", "Prospect"]
+
+	# end: auto-generated types
 	def validate(self):
 		if self.list_type == "Dynamic":
 			if not self.conditions:
@@ -18,20 +42,11 @@ class TargetList(Document):
 		frappe.qb.from_(tlm).delete().where(tlm.target_list == self.name).run()
 
 	@frappe.whitelist()
-	def refresh_members(self) -> dict:
-		"""Rebuilds the members in a background job (inline in tests); the form shows its progress."""
+	def refresh_members(self) -> None:
+		"""Rebuilds the members in a background job; the form shows its progress."""
 		self.check_permission("write")
-		if frappe.flags.in_test:
-			members.refresh_dynamic_lists(self.name)
-			return {"queued": False}
-		frappe.enqueue(
-			"crm_marketing_app.tasks.refresh_dynamic_lists",
-			queue="long",
-			job_id=f"target_list_refresh::{self.name}",
-			deduplicate=True,
-			target_list=self.name,
-		)
-		return {"queued": True}
+		jobs.enqueue_for("crm_marketing_app.tasks.refresh_dynamic_lists", self.name, target_list=self.name)
+		frappe.msgprint(_("Refreshing members in the background"), alert=True)
 
 	@frappe.whitelist()
 	def merge(self, other_list: str, mode: str) -> int:

@@ -7,6 +7,24 @@ from crm_marketing_app.target_lists.query import member_rows
 
 
 class TargetListMember(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		email: DF.Data | None
+		member: DF.DynamicLink
+		member_doctype: DF.Link
+		member_name: DF.Data | None
+		phone: DF.Data | None
+		source: DF.Literal["Manual", "Rule", "Import", "Merge", "Copy"]
+		status: DF.Literal["Active", "Unsubscribed", "Bounced", "Excluded"]
+		target_list: DF.Link
+
+	# end: auto-generated types
 	def autoname(self):
 		self.name = members.member_row_name(self.target_list, self.member)
 

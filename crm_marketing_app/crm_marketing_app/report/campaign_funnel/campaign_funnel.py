@@ -26,21 +26,18 @@ def execute(filters=None):
 
 
 def columns():
-	def col(fieldname, label, fieldtype="Percent", width=120, **extra):
-		return report_column(fieldname, label, fieldtype, width, **extra)
-
 	return [
-		col("stage", _("Stage"), "Data", 180),
-		col("entry_event", _("Entry Event"), "Data", 130),
-		col("kpi", _("KPI"), "Data", 180),
-		col("actual", _("Actual"), "Int", 90),
-		col("planned_count", _("Planned"), "Float", 90),
-		col("conversion", _("Conversion (%)")),
-		col("planned_conversion", _("Planned Conversion (%)"), width=150),
-		col("reference_conversion", _("Reference Conversion (%)"), width=160),
-		col("deviation_from_plan", _("Deviation from Plan (pp)"), "Float", 160),
-		col("deviation_from_reference", _("Deviation from Reference (pp)"), "Float", 180),
-		col("flagged", _("Beyond Tolerance"), "Check", 110),
+		report_column("stage", _("Stage"), "Data", 180),
+		report_column("entry_event", _("Entry Event"), "Data", 130),
+		report_column("kpi", _("KPI"), "Data", 180),
+		report_column("actual", _("Actual"), "Int", 90),
+		report_column("planned_count", _("Planned"), "Float", 90),
+		report_column("conversion", _("Conversion (%)"), "Percent"),
+		report_column("planned_conversion", _("Planned Conversion (%)"), "Percent", 150),
+		report_column("reference_conversion", _("Reference Conversion (%)"), "Percent", 160),
+		report_column("deviation_from_plan", _("Deviation from Plan (pp)"), "Float", 160),
+		report_column("deviation_from_reference", _("Deviation from Reference (pp)"), "Float", 180),
+		report_column("flagged", _("Beyond Tolerance"), "Check", 110),
 	]
 
 

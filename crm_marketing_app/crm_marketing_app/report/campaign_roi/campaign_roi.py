@@ -13,7 +13,7 @@ from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 
-from crm_marketing_app.engine.attribution import per_unit, roi
+from crm_marketing_app.engine.attribution import budget_used, per_unit, roi
 from crm_marketing_app.funnels import COMPLETED, stage_counts
 from crm_marketing_app.utils import report_column
 
@@ -39,7 +39,7 @@ def execute(filters=None):
 				"budget": c.budget,
 				"planned_cost": c.planned_cost,
 				"actual_cost": c.actual_cost,
-				"budget_used": round(100.0 * c.actual_cost / c.budget, 2) if c.budget else None,
+				"budget_used": budget_used(c.actual_cost, c.budget),
 				"leads": leads,
 				"opportunities": opportunities[c.name]["Opportunity"],
 				"orders": got.get("orders", 0),
@@ -153,29 +153,26 @@ def past_average(completed: list, campaign: str) -> dict:
 
 
 def columns():
-	def col(fieldname, label, fieldtype="Currency", width=120, **extra):
-		return report_column(fieldname, label, fieldtype, width, **extra)
-
 	return [
-		col("campaign", _("Campaign"), "Link", 200, options="Campaign"),
-		col("campaign_type", _("Campaign Type"), "Data", 110),
-		col("campaign_status", _("Campaign Status"), "Data", 100),
-		col("budget", _("Budget")),
-		col("planned_cost", _("Planned Cost")),
-		col("actual_cost", _("Actual Cost")),
-		col("budget_used", _("Budget Used (%)"), "Percent", 100),
-		col("leads", _("Leads"), "Int", 80),
-		col("opportunities", _("Opportunities"), "Int", 100),
-		col("orders", _("Orders"), "Int", 80),
-		col("new_customers", _("New Customers"), "Int", 110),
-		col("attributed_revenue", _("Attributed Revenue"), width=140),
-		col("roi", _("ROI (%)"), "Percent", 90),
-		col("cost_per_lead", _("Cost per Lead")),
-		col("cost_per_new_customer", _("Cost per New Customer"), width=150),
-		col("past_campaigns", _("Past Campaigns of Type"), "Int", 110),
-		col("past_roi", _("Past Average ROI (%)"), "Percent", 130),
-		col("past_revenue", _("Past Average Revenue"), width=140),
-		col("past_cost_per_lead", _("Past Average Cost per Lead"), width=160),
+		report_column("campaign", _("Campaign"), "Link", 200, options="Campaign"),
+		report_column("campaign_type", _("Campaign Type"), "Data", 110),
+		report_column("campaign_status", _("Campaign Status"), "Data", 100),
+		report_column("budget", _("Budget"), "Currency"),
+		report_column("planned_cost", _("Planned Cost"), "Currency"),
+		report_column("actual_cost", _("Actual Cost"), "Currency"),
+		report_column("budget_used", _("Budget Used (%)"), "Percent", 100),
+		report_column("leads", _("Leads"), "Int", 80),
+		report_column("opportunities", _("Opportunities"), "Int", 100),
+		report_column("orders", _("Orders"), "Int", 80),
+		report_column("new_customers", _("New Customers"), "Int", 110),
+		report_column("attributed_revenue", _("Attributed Revenue"), "Currency", 140),
+		report_column("roi", _("ROI (%)"), "Percent", 90),
+		report_column("cost_per_lead", _("Cost per Lead"), "Currency"),
+		report_column("cost_per_new_customer", _("Cost per New Customer"), "Currency", 150),
+		report_column("past_campaigns", _("Past Campaigns of Type"), "Int", 110),
+		report_column("past_roi", _("Past Average ROI (%)"), "Percent", 130),
+		report_column("past_revenue", _("Past Average Revenue"), "Currency", 140),
+		report_column("past_cost_per_lead", _("Past Average Cost per Lead"), "Currency", 160),
 	]
 
 

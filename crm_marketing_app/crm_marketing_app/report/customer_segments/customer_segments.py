@@ -46,20 +46,17 @@ def execute(filters=None):
 
 
 def columns():
-	def col(fieldname, label, fieldtype="Int", width=90, **extra):
-		return report_column(fieldname, label, fieldtype, width, **extra)
-
 	return [
-		col("customer", _("Customer"), "Link", 180, options="Customer"),
-		col("customer_name", _("Customer Name"), "Data", 180),
-		col("recency_days", _("Days Since Last Purchase"), width=120),
-		col("recency", _("Recency")),
-		col("frequency", _("Frequency")),
-		col("monetary", _("Monetary")),
-		col("rfm", _("RFM"), "Data", 70),
-		col("segment", _("Segment"), "Data", 150),
-		col("average_order", _("Average Order Value"), "Currency", 140),
-		col("lifetime_value", _("Lifetime Value"), "Currency", 140),
+		report_column("customer", _("Customer"), "Link", 180, options="Customer"),
+		report_column("customer_name", _("Customer Name"), "Data", 180),
+		report_column("recency_days", _("Days Since Last Purchase"), "Int", 120),
+		report_column("recency", _("Recency"), "Int", 90),
+		report_column("frequency", _("Frequency"), "Int", 90),
+		report_column("monetary", _("Monetary"), "Int", 90),
+		report_column("rfm", _("RFM"), "Data", 70),
+		report_column("segment", _("Segment"), "Data", 150),
+		report_column("average_order", _("Average Order Value"), "Currency", 140),
+		report_column("lifetime_value", _("Lifetime Value"), "Currency", 140),
 	]
 
 

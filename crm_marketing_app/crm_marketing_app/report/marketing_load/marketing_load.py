@@ -5,7 +5,8 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, NullIf
 from frappe.utils import add_days, getdate, today
 
-from crm_marketing_app.engine import suppliers as load_rules
+from crm_marketing_app.activities import counted
+from crm_marketing_app.engine.suppliers import check_range, load_per_week, week_label, weeks_between
 from crm_marketing_app.utils import engine_errors
 
 CHART_PEOPLE = 10
@@ -16,8 +17,8 @@ def execute(filters: dict | None = None):
 	start = getdate(filters.from_date or today())
 	end = getdate(filters.to_date or add_days(start, 8 * 7))
 	with engine_errors(_("Invalid Filters")):
-		load_rules.check_range(start, end)
-		load = load_rules.load_per_week(
+		check_range(start, end)
+		load = load_per_week(
 			activities(start, end, filters.responsible),
 			open_milestones(start, end, filters.responsible),
 			start,
@@ -28,7 +29,7 @@ def execute(filters: dict | None = None):
 		{
 			"responsible": responsible or None,
 			"full_name": names.get(responsible) or _("Not assigned"),
-			"week": load_rules.week_label(monday),
+			"week": week_label(monday),
 			"week_start": monday,
 			"activities": counts["activities"],
 			"open_milestones": counts["milestones"],
@@ -38,7 +39,7 @@ def execute(filters: dict | None = None):
 			load.items(), key=lambda item: (item[0][1], item[0][0] or "")
 		)
 	]
-	return columns(), data, None, chart(data, load_rules.weeks_between(start, end))
+	return columns(), data, None, chart(data, weeks_between(start, end))
 
 
 def activities(start, end, responsible: str | None) -> list[tuple]:
@@ -48,7 +49,7 @@ def activities(start, end, responsible: str | None) -> list[tuple]:
 		frappe.qb.from_(activity)
 		.select(Coalesce(activity.responsible, ""), activity.scheduled_date, activity.end_date)
 		.where(
-			(activity.status != "Cancelled")
+			counted(activity)
 			& (activity.scheduled_date <= end)
 			& (Coalesce(activity.end_date, activity.scheduled_date) >= start)
 		)
@@ -74,7 +75,7 @@ def open_milestones(start, end, responsible: str | None) -> list[tuple]:
 		.where(
 			(milestone.parenttype == "Campaign Activity")
 			& (milestone.completed == 0)
-			& (activity.status != "Cancelled")
+			& counted(activity)
 			& milestone.due_date[start:end]
 		)
 		.groupby(owner, milestone.due_date)
@@ -122,7 +123,7 @@ def chart(data: list[dict], weeks) -> dict | None:
 		totals[key] = totals.get(key, 0) + row["load"]
 		names[key] = row["full_name"]
 	people = sorted(totals, key=lambda key: (-totals[key], key))[:CHART_PEOPLE]
-	labels = [load_rules.week_label(monday) for monday in weeks]
+	labels = [week_label(monday) for monday in weeks]
 	values = {key: dict.fromkeys(labels, 0) for key in people}
 	for row in data:
 		key = row["responsible"] or ""

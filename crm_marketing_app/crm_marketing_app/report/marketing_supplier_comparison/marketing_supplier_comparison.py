@@ -6,8 +6,9 @@ from frappe.query_builder.functions import Avg, Count
 from frappe.utils import flt
 from pypika.terms import ExistsCriterion
 
-from crm_marketing_app.engine import campaign as campaign_rules
-from crm_marketing_app.engine import suppliers as rating
+from crm_marketing_app.activities import counted
+from crm_marketing_app.engine.campaign import check_budget
+from crm_marketing_app.engine.suppliers import SupplierOffer, rank_suppliers
 from crm_marketing_app.utils import engine_errors
 
 CHART_SUPPLIERS = 20
@@ -17,19 +18,19 @@ def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
 	budget = flt(filters.budget)
 	with engine_errors(_("Invalid Filters")):
-		campaign_rules.check_budget(budget)
+		check_budget(budget)
 	suppliers = fetch_suppliers(filters.service_type, bool(filters.include_blocked))
 	criteria = frappe.get_all(
 		"Marketing Evaluation Criterion", fields=["name", "weight"], order_by="weight desc, name"
 	)
 	per_criterion = criterion_averages([s.name for s in suppliers])
 	offers = [
-		rating.SupplierOffer(s.name, flt(s.weighted_score), flt(s.typical_cost) if s.costed else None)
+		SupplierOffer(s.name, flt(s.weighted_score), flt(s.typical_cost) if s.costed else None)
 		for s in suppliers
 	]
 	by_name = {s.name: s for s in suppliers}
 	data = []
-	for rank, (offer, fits) in enumerate(rating.rank_suppliers(offers, budget or None), start=1):
+	for rank, (offer, fits) in enumerate(rank_suppliers(offers, budget or None), start=1):
 		supplier = by_name[offer.supplier]
 		row = {
 			"rank": rank,
@@ -59,7 +60,7 @@ def fetch_suppliers(service_type: str | None, include_blocked: bool):
 			Avg(activity.actual_cost).as_("typical_cost"),
 			Count(activity.name).as_("costed"),
 		)
-		.where((activity.status != "Cancelled") & (activity.actual_cost > 0))
+		.where(counted(activity) & (activity.actual_cost > 0))
 		.groupby(activity.marketing_supplier)
 	).as_("costs")
 	query = (

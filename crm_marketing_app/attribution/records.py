@@ -1,11 +1,11 @@
-"""Sales Order / Sales Invoice `on_submit` and `on_cancel`: write and remove Campaign Attribution rows;
-and the hooks keeping the Campaign rollups true when costs or leads change.
+"""Campaign Attribution rows of a Sales Order / Sales Invoice: written on submit, removed on cancel
+(crm_marketing_app.overrides.sales_transaction), with the Campaign revenue rollups shifted to match.
 
 Order of precedence: the document's own `campaign`, then a campaign whose
 `promo_code` the document carries, then the settings' model over the
 customer's (its lead's, its contacts') Campaign Responses inside the window.
 An invoice made from a Sales Order is never attributed: its order already is
-(DESIGN.md "Sales history"). Amending cancels the original and submits the
+(docs/architecture.md, "Sales history"). Amending cancels the original and submits the
 amendment, which is attributed afresh.
 """
 
@@ -17,75 +17,48 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.model.meta import get_field_precision
 from frappe.query_builder.functions import IfNull
-from frappe.utils import getdate, now
+from frappe.utils import getdate
 from pypika.terms import Tuple, ValueWrapper
 
-from crm_marketing_app.attribution.rollups import (
-	shift_revenue_rollups,
-	update_lead_rollups,
-	update_revenue_rollups,
-	update_rollups,
-)
-from crm_marketing_app.engine import attribution as engine
+from crm_marketing_app.bulk import insert_rows
+from crm_marketing_app.campaigns.rollups import shift_revenue_rollups
+from crm_marketing_app.engine.attribution import campaign_weights, check_window, exact_split
 from crm_marketing_app.engine.errors import EngineError
 from crm_marketing_app.utils import get_settings
 
-ROLLUPS = ("attributed_revenue", "roi", "leads_generated", "orders_count")
 # Responses that show no interest are no touch.
 NOT_TOUCHES = ("Declined", "Unsubscribed")
-FIELDS = (
-	"name",
-	"creation",
-	"modified",
-	"owner",
-	"modified_by",
-	"docstatus",
-	"campaign",
-	"reference_doctype",
-	"reference_name",
-	"customer",
-	"company",
-	"posting_date",
-	"model",
-	"weight",
-	"amount",
-)
 
 
-def on_submit(doc: Document, method=None):
+def attribute_revenue(doc: Document) -> None:
+	"""Writes the document's Campaign Attribution rows (its submit)."""
 	shares, model = attribute(doc)
 	if not shares:
 		return
-	amounts = dict(engine.exact_split(doc.base_net_total, shares, amount_precision(doc)))
-	stamp, user = now(), frappe.session.user
-	frappe.db.bulk_insert(
+	amounts = dict(exact_split(doc.base_net_total, shares, amount_precision(doc)))
+	date = document_date(doc)
+	insert_rows(
 		"Campaign Attribution",
-		FIELDS,
 		[
-			(
-				frappe.generate_hash(length=10),
-				stamp,
-				stamp,
-				user,
-				user,
-				0,
-				campaign,
-				doc.doctype,
-				doc.name,
-				doc.customer,
-				doc.company,
-				document_date(doc),
-				model,
-				weight,
-				amounts[campaign],
-			)
+			{
+				"campaign": campaign,
+				"reference_doctype": doc.doctype,
+				"reference_name": doc.name,
+				"customer": doc.customer,
+				"company": doc.company,
+				"posting_date": date,
+				"model": model,
+				"weight": weight,
+				"amount": amounts[campaign],
+			}
 			for campaign, weight in shares
 		],
 	)
 	shift_revenue_rollups(amounts.items(), 1)
 
 
-def on_cancel(doc: Document, method=None):
+def remove_attribution(doc: Document) -> None:
+	"""Deletes the document's Campaign Attribution rows (its cancel)."""
 	ca = frappe.qb.DocType("Campaign Attribution")
 	of_doc = (ca.reference_doctype == doc.doctype) & (ca.reference_name == doc.name)
 	shares = frappe.qb.from_(ca).select(ca.campaign, ca.amount).where(of_doc).run()
@@ -111,11 +84,9 @@ def attribute(doc: Document) -> tuple[list, str | None]:
 	settings = get_settings()
 	converted_on = datetime.combine(getdate(document_date(doc)), time.max)
 	try:
-		engine.check_window(settings.attribution_window_days)
+		check_window(settings.attribution_window_days)
 		touches = customer_touches(doc.customer, converted_on, settings.attribution_window_days)
-		return engine.campaign_weights(
-			settings.attribution_model, touches, converted_on
-		), settings.attribution_model
+		return campaign_weights(settings.attribution_model, touches, converted_on), settings.attribution_model
 	except EngineError as e:
 		# A broken setting must not block the sale: say why nothing was attributed.
 		doc.add_comment("Comment", _("Revenue not attributed: {0}").format(_(e.template).format(*e.params)))
@@ -169,25 +140,3 @@ def document_date(doc: Document):
 def amount_precision(doc: Document) -> int:
 	currency = frappe.get_cached_value("Company", doc.company, "default_currency")
 	return get_field_precision(frappe.get_meta("Campaign Attribution").get_field("amount"), currency=currency)
-
-
-def on_cost_change(doc: Document, method=None):
-	"""Campaign / Campaign Activity saved: ROI follows the actual cost just rolled up, and a Campaign
-	form saved with stale read-only rollups gets the true ones back."""
-	if doc.doctype == "Campaign":
-		update_rollups([doc.name])
-		doc.update(frappe.db.get_value("Campaign", doc.name, ROLLUPS, as_dict=True))  # the form shows them
-		return
-	update_revenue_rollups(_campaigns_of(doc, "campaign", method))
-
-
-def on_lead_source_change(doc: Document, method=None):
-	"""Lead (its campaign_name) or Campaign Response (its lead) saved or deleted: leads_generated."""
-	field = "campaign_name" if doc.doctype == "Lead" else "campaign"
-	update_lead_rollups(_campaigns_of(doc, field, method))
-
-
-def _campaigns_of(doc: Document, field: str, method: str | None) -> set:
-	"""The campaign the document names now, and the one it named before this save."""
-	before = doc.get_doc_before_save() if method == "on_update" else None
-	return {doc.get(field), before and before.get(field)}

@@ -1,0 +1,115 @@
+"""The one writer of bulk rows: many records of a DocType in a few INSERTs, with the standard columns.
+
+`insert_rows` writes rows built in Python, `insert_select` rows an INSERT … SELECT builds in SQL.
+Both fill `name` by the caller's naming rule and the standard columns (`creation`, `modified`,
+`owner`, `modified_by`, `docstatus`, `idx`) unless a row sets them itself, and check every field
+name against the DocType's meta.
+
+Bulk rows skip what `Document.insert()` runs: Frappe's naming, the controller (`validate`,
+`after_insert`, `on_update`) and every `doc_events` hook on the DocType. Each caller compensates
+where it matters:
+
+- Campaign Response `Sent` rows (campaign_execution/distribution.py) never reach the controller's
+  `rescore_respondents` or the lead rollups. A Sent row names no lead, so `leads_generated` stays
+  true; a Lead Score Rule that counts `Sent` sees them at the next full rescore (the daily
+  `tasks.rescore_all`), not at once.
+- Meeting Events and their participants (distribution.py) skip ERPNext's `after_insert`
+  `link_events_with_prospect`, and hard-code Event's naming series "EV.#####" (`series_name`).
+- ToDos and their "Assigned" comments (todos.py) skip ToDo's own `on_update`: todos.py writes the
+  comment and the references' `_assign` itself.
+- Campaign Attribution (attribution/records.py) shifts the Campaign revenue rollups itself.
+- Target List Members (target_lists/members.py) are recounted on their lists; their names are the
+  digest of (list, member), so SQL and the controller name a member alike.
+- Email Group Members: the Email Group's subscriber count is updated by the caller.
+- Marketing Trigger Log claims (automation/runner.py) are INSERT IGNOREd under the log's unique key;
+  nothing to compensate.
+"""
+
+from collections.abc import Callable, Iterable
+
+import frappe
+from frappe import _
+from frappe.model import child_table_fields, default_fields
+from frappe.model.naming import getseries
+from frappe.query_builder.terms import NamedParameterWrapper, ValueWrapper
+from frappe.utils import now
+
+STANDARD_COLUMNS = ("creation", "modified", "owner", "modified_by", "docstatus", "idx")
+
+
+def random_name(row: dict) -> str:
+	"""Frappe's hash naming (`autoname: hash`), ten characters."""
+	return frappe.generate_hash(length=10)
+
+
+def series_name(prefix: str, digits: int = 5) -> Callable[[dict], str]:
+	"""A naming series `prefix.#####` as Frappe's naming would give it, for DocTypes named that way."""
+	return lambda row: prefix + getseries(prefix, digits)
+
+
+def insert_rows(
+	doctype: str,
+	rows: Iterable[dict],
+	*,
+	name: Callable[[dict], str] = random_name,
+	timestamp: str | None = None,
+	ignore_duplicates: bool = False,
+) -> list[str]:
+	"""Inserts `rows` (dicts of the same fields) into `doctype`; returns their names in order.
+
+	`name(row)` names each row; `ignore_duplicates` makes it INSERT IGNORE (a row whose unique key
+	exists already is left out)."""
+	rows = list(rows)
+	if not rows:
+		return []
+	fields = list(rows[0])
+	check_fields(doctype, fields)
+	stamp, user = timestamp or now(), frappe.session.user
+	standard = {
+		"creation": stamp,
+		"modified": stamp,
+		"owner": user,
+		"modified_by": user,
+		"docstatus": 0,
+		"idx": 0,
+	}
+	filled = [column for column in STANDARD_COLUMNS if column not in fields]
+	names = [name(row) for row in rows]
+	frappe.db.bulk_insert(
+		doctype,
+		["name", *filled, *fields],
+		[
+			(row_name, *(standard[column] for column in filled), *(row[field] for field in fields))
+			for row_name, row in zip(names, rows, strict=True)
+		],
+		ignore_duplicates=ignore_duplicates,
+	)
+	return names
+
+
+def insert_select(doctype: str, source, values: dict, *, name, where=None) -> int:
+	"""INSERT INTO `doctype` … SELECT `name`, the standard columns and `values` (field: term) FROM
+	`source` [WHERE `where`]; the query's values go as parameters. Returns the rows inserted."""
+	check_fields(doctype, list(values))
+	stamp, user = now(), frappe.session.user
+	select = frappe.qb.from_(source).select(
+		name, *map(ValueWrapper, (stamp, stamp, user, user, 0, 0)), *values.values()
+	)
+	if where is not None:
+		select = select.where(where)
+	columns = ", ".join(f"`{column}`" for column in ("name", *STANDARD_COLUMNS, *values))
+	params = NamedParameterWrapper()
+	sql = select.get_sql(param_wrapper=params)
+	frappe.db.sql(f"INSERT INTO `tab{doctype}` ({columns}) {sql}", params.get_parameters())
+	return frappe.db._cursor.rowcount
+
+
+def check_fields(doctype: str, fields: list[str]) -> None:
+	meta = frappe.get_meta(doctype)
+	unknown = [
+		field
+		for field in fields
+		if field not in default_fields and field not in child_table_fields and not meta.has_field(field)
+	]
+	if unknown:
+		frappe.throw(_("{0} has no field {1}").format(_(doctype), ", ".join(unknown)))

@@ -1,0 +1,1 @@
+"""Campaign-wide figures: the rollups every Campaign keeps (rollups.py)."""

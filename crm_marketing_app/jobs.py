@@ -1,0 +1,32 @@
+"""The one idiom for background jobs.
+
+- `enqueue_for(method, key, **kwargs)` queues a `crm_marketing_app.tasks.*` (or other) function on
+  the long queue once per document: the job id is `method::key`, and a job still queued or running
+  under that id is not queued again. Under tests (`frappe.flags.in_test`) the function runs at once,
+  inline (`now=True`), so a test sees its outcome without a worker.
+- `commit_chunk()` ends one chunk of a bulk job: what the chunk did is committed together, so a
+  crash loses at most the open chunk and a re-run carries on. Under tests it commits nothing: the
+  test's transaction holds the work and rolls it back.
+"""
+
+import frappe
+
+
+def enqueue_for(method: str, key: str, *, timeout: int | None = None, after_commit: bool = False, **kwargs):
+	"""Queues `method(**kwargs)` once for `key` (a document's name); inline under tests."""
+	return frappe.enqueue(
+		method,
+		queue="long",
+		timeout=timeout,
+		job_id=f"{method}::{key}",
+		deduplicate=True,
+		enqueue_after_commit=after_commit,
+		now=bool(frappe.flags.in_test),
+		**kwargs,
+	)
+
+
+def commit_chunk() -> None:
+	"""Commits the chunk a bulk job has just done (nothing under tests: see the module's docstring)."""
+	if not frappe.flags.in_test:
+		frappe.db.commit()

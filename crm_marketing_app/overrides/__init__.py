@@ -1,0 +1,1 @@
+"""Handlers of the host DocTypes' document events (hooks.py `doc_events`), one module per DocType."""

@@ -145,9 +145,9 @@ class Client:
 	def get(self, path: str):
 		return self.request("GET", path)
 
-	def beacon(self, site_key: str, url: str, kind: str = "view") -> int:
+	def beacon(self, site_key: str, url: str, kind: str = "view", **fields) -> int:
 		status, _, _ = self.request(
-			"POST", "/api/method/crm_marketing_app.api.beacon", {"k": site_key, "u": url, "e": kind}
+			"POST", "/api/method/crm_marketing_app.api.beacon", {"k": site_key, "u": url, "e": kind, **fields}
 		)
 		return status
 

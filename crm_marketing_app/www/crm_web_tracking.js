@@ -9,12 +9,23 @@
 	var endpoint = origin + "/api/method/crm_marketing_app.api.beacon";
 
 	function send(kind, url) {
-		var body = new URLSearchParams({ k: key, u: url, e: kind });
+		var fields = { k: key, u: url, e: kind };
+		// A logged-in visitor's POST needs the session's CSRF token (set on this site's own pages only).
+		var csrf = origin === location.origin && window.frappe && window.frappe.csrf_token;
+		if (csrf && csrf !== "None") fields.csrf_token = csrf;
+		var body = new URLSearchParams(fields);
 		if (navigator.sendBeacon && navigator.sendBeacon(endpoint, body)) return;
 		fetch(endpoint, { method: "POST", body: body, credentials: "include", keepalive: true });
 	}
 
-	send("view", location.href);
+	// After the page is parsed: Frappe sets its CSRF token in a script below this one.
+	if (document.readyState === "loading") {
+		document.addEventListener("DOMContentLoaded", function () {
+			send("view", location.href);
+		});
+	} else {
+		send("view", location.href);
+	}
 	// The server decides which extensions are downloads; pages (.html, .php …) are views, not files.
 	document.addEventListener(
 		"click",

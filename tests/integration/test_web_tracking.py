@@ -7,6 +7,7 @@ queue their writes; `record()` runs the queued jobs as a worker would, then read
 
 import base64
 import json
+import re
 
 import frappe
 import pytest
@@ -16,11 +17,12 @@ from frappe.utils.password import get_encryption_key
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.campaign_execution.web_tracking import UTM_COOKIE, VISITOR_COOKIE, site_key
 from crm_marketing_app.engine import web_tracking as web
-from tests.integration.helpers import default_company, make_campaign
+from tests.integration.helpers import default_company, make_campaign, make_user
 from tests.server import Client, run_site_jobs, serve
 
 SETTINGS = "CRM Marketing Settings"
 VISIT_POINTS = 7
+PASSWORD = "Web-Track-2026!"
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +60,17 @@ def world(site, served):
 			"per_occurrence": 1,
 		}
 	).insert()
+	desk_user = make_user(["Marketing User"], prefix="web-desk")
+	frappe.get_doc("User", desk_user).update({"new_password": PASSWORD}).save(ignore_permissions=True)
 	site.db.commit()
 	world = frappe._dict(
-		url=served, campaign=campaign, activity=activity.name, promo=promo, key=site_key(served), leads=[]
+		url=served,
+		campaign=campaign,
+		activity=activity.name,
+		promo=promo,
+		key=site_key(served),
+		leads=[],
+		desk_user=desk_user,
 	)
 	yield world
 	site.db.rollback()
@@ -73,6 +83,7 @@ def world(site, served):
 	frappe.delete_doc("Lead Score Rule", rule.name, force=True)
 	frappe.delete_doc("Campaign Activity", activity.name, force=True)
 	frappe.delete_doc("Campaign", campaign, force=True)
+	frappe.delete_doc("User", desk_user, force=True)
 	site.db.commit()
 	frappe.cache.delete_keys("crm_web_seen:")  # the day's marks of leads whose names may be given again
 
@@ -164,7 +175,7 @@ def test_a_file_link_click_is_a_download_and_pages_or_other_files_are_not(world)
 	assert web_responses(lead) == []
 
 
-def test_nobody_is_recorded_without_a_click_or_a_form_nor_bots_nor_excluded_pages(world):
+def test_nobody_is_recorded_without_a_click_or_a_form_nor_bots_desk_users_or_excluded_pages(world):
 	page = f"{world.url}/unknown-{random_string(6)}"
 	stranger = Client(world.url)
 	assert stranger.beacon(world.key, page) == 200
@@ -175,6 +186,12 @@ def test_nobody_is_recorded_without_a_click_or_a_form_nor_bots_nor_excluded_page
 	assert bot.beacon(world.key, page) == 200
 	person = clicked(world, lead)
 	assert person.beacon(world.key, f"{world.url}/app/lead") == 200  # the desk is excluded
+	marketer = clicked(world, lead)  # a desk user clicking their own campaign's link, then logged in
+	status, _, _ = marketer.request("POST", "/api/method/login", {"usr": world.desk_user, "pwd": PASSWORD})
+	assert status == 200 and marketer.cookies["sid"] != "Guest"
+	_, _, html = marketer.get("/about")  # the page script sends the session's CSRF token along
+	csrf_token = re.search(r'frappe.csrf_token = "([^"]+)"', html.decode()).group(1)
+	assert marketer.beacon(world.key, page, csrf_token=csrf_token) == 200
 	record()
 
 	assert frappe.db.count("Campaign Response", {"page_url": page}) == 0

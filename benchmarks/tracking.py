@@ -15,7 +15,9 @@ a deadline.
 
 Identities: the default limits of CRM Marketing Settings stay in force. The load is spread over
 CLIENTS source addresses and PEOPLE people so that no address exceeds `beacon_limit_per_ip` and no
-person `beacon_limit_per_visitor` a minute (both checked before the run).
+person `beacon_limit_per_visitor` a minute (both checked before the run). Each client also names its
+own address in `X-Forwarded-For`, so the count is per address whether the site reads the connection's
+address or (behind a trusted proxy) that header.
 
 Then the queued writes are run as a worker would, and it checks that every (person, page) that was
 accepted has exactly one Website Visit of today, none twice. Prints errors, p50 / p95 latency, the
@@ -69,7 +71,9 @@ def load(base_url: str, seconds: float, rate: float, request) -> dict:
 	deadline = start + seconds + 30  # a stalled server cannot keep a thread forever
 
 	def run(thread: int):
-		client = Client(base_url, source_ip=f"127.0.0.{11 + thread}")
+		address = f"127.0.0.{11 + thread}"
+		# The address it really comes from, in both of the ways a Frappe site may read it.
+		client = Client(base_url, source_ip=address, headers={"X-Forwarded-For": address})
 		try:
 			for i in range(per_thread):
 				due = start + i * interval + thread * interval / CLIENTS

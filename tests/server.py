@@ -96,7 +96,13 @@ class Client:
 		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
 	)
 
-	def __init__(self, base_url: str, source_ip: str = "127.0.0.1", user_agent: str = USER_AGENT):
+	def __init__(
+		self,
+		base_url: str,
+		source_ip: str = "127.0.0.1",
+		user_agent: str = USER_AGENT,
+		headers: dict | None = None,
+	):
 		parts = urllib.parse.urlsplit(base_url)
 		if parts.hostname != "127.0.0.1":
 			raise ValueError("the test client only talks to 127.0.0.1")
@@ -107,13 +113,14 @@ class Client:
 			user_agent,
 		)
 		self.cookies: dict[str, str] = {}
+		self.headers = headers or {}
 		self.connection = None
 
 	def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
 		"""(status, response headers, body bytes)."""
 		path = served_path(path)
 		data = urllib.parse.urlencode(body).encode() if body is not None else None
-		sent = {"User-Agent": self.user_agent, **(headers or {})}
+		sent = {"User-Agent": self.user_agent, **self.headers, **(headers or {})}
 		if data is not None:
 			sent["Content-Type"] = "application/x-www-form-urlencoded"
 		if self.cookies:

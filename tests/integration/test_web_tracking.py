@@ -15,9 +15,15 @@ from frappe.utils import random_string
 from frappe.utils.password import get_encryption_key
 
 from crm_marketing_app.campaign_execution.tracking import tracking_url
-from crm_marketing_app.campaign_execution.web_tracking import UTM_COOKIE, VISITOR_COOKIE, site_key
+from crm_marketing_app.campaign_execution.web_tracking import (
+	UTM_COOKIE,
+	VISITOR_COOKIE,
+	record_web_response,
+	site_key,
+)
 from crm_marketing_app.engine import web_tracking as web
-from tests.integration.helpers import default_company, make_campaign, make_user
+from tests.integration.helpers import default_company, make_campaign, make_customer, make_item, make_user
+from tests.integration.test_revenue_attribution import attribution_settings, order, rows_of
 from tests.server import Client, run_site_jobs, serve
 
 SETTINGS = "CRM Marketing Settings"
@@ -355,3 +361,59 @@ def test_a_flood_of_one_person_or_from_one_ip_gets_429_and_writes_nothing_more(w
 	record()
 
 	assert len(web_responses(lead)) == 5
+
+
+# -- in-process: the queued write -----------------------------------------------------------------
+
+
+def visit_of(respondent_doctype: str, respondent: str, campaign: str, day: str = "2025-06-28") -> dict:
+	page = "https://www.example.com/wind-turbines"
+	return {
+		"tracking_key": web.response_key(respondent_doctype, respondent, "Website Visit", page, day),
+		"response_type": "Website Visit",
+		"respondent_doctype": respondent_doctype,
+		"respondent": respondent,
+		"campaign": campaign,
+		"activity": None,
+		"page_url": page,
+		"response_date": f"{day} 15:00:00",
+		"utm": {"utm_source": "newsletter", "utm_campaign": "spring"},
+	}
+
+
+def test_a_visit_is_written_once_even_past_the_check_and_is_an_attribution_touch():
+	campaign = make_campaign().name
+	customer, item = make_customer(), make_item()
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": f"Olena {random_string(4)}",
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
+	).insert()
+	visit = visit_of("Contact", contact.name, campaign)
+
+	first = record_web_response(**visit)
+	assert record_web_response(**visit) == first
+	# Two workers past the existence check at once: the unique key refuses the second row.
+	duplicate = frappe.get_doc(
+		{
+			"doctype": "Campaign Response",
+			"respondent_doctype": "Contact",
+			"respondent": contact.name,
+			"response_type": "Website Visit",
+			"response_date": visit["response_date"],
+			"tracking_key": visit["tracking_key"],
+		}
+	)
+	with pytest.raises(frappe.UniqueValidationError):
+		duplicate.insert()
+	assert frappe.db.get_value("Campaign Response", first, ["utm_source", "utm_campaign", "channel"]) == (
+		"newsletter",
+		"spring",
+		"Website",
+	)
+
+	with attribution_settings("Last Touch"):
+		doc = order(customer, item, 640)
+	assert [(r.campaign, r.amount) for r in rows_of(doc)] == [(campaign, 640)]

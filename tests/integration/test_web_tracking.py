@@ -22,7 +22,14 @@ from crm_marketing_app.campaign_execution.web_tracking import (
 	site_key,
 )
 from crm_marketing_app.engine import web_tracking as web
-from tests.integration.helpers import default_company, make_campaign, make_customer, make_item, make_user
+from tests.integration.helpers import (
+	default_company,
+	make_campaign,
+	make_contact,
+	make_customer,
+	make_item,
+	make_user,
+)
 from tests.integration.test_revenue_attribution import attribution_settings, order, rows_of
 from tests.server import Client, run_site_jobs, serve
 
@@ -384,14 +391,8 @@ def visit_of(respondent_doctype: str, respondent: str, campaign: str, day: str =
 def test_a_visit_is_written_once_even_past_the_check_and_is_an_attribution_touch():
 	campaign = make_campaign().name
 	customer, item = make_customer(), make_item()
-	contact = frappe.get_doc(
-		{
-			"doctype": "Contact",
-			"first_name": f"Olena {random_string(4)}",
-			"links": [{"link_doctype": "Customer", "link_name": customer}],
-		}
-	).insert()
-	visit = visit_of("Contact", contact.name, campaign)
+	contact = make_contact(customer)
+	visit = visit_of("Contact", contact, campaign)
 
 	first = record_web_response(**visit)
 	assert record_web_response(**visit) == first
@@ -400,7 +401,7 @@ def test_a_visit_is_written_once_even_past_the_check_and_is_an_attribution_touch
 		{
 			"doctype": "Campaign Response",
 			"respondent_doctype": "Contact",
-			"respondent": contact.name,
+			"respondent": contact,
 			"response_type": "Website Visit",
 			"response_date": visit["response_date"],
 			"tracking_key": visit["tracking_key"],

@@ -1,8 +1,10 @@
-"""The Campaign form's revenue dashboard: budget used, revenue, ROI and the attributed documents."""
+"""The Campaign form's revenue dashboard: budget used, revenue, ROI, the attributed documents and
+the web traffic."""
 
 import frappe
 from frappe.query_builder.functions import Count, Sum
 
+from crm_marketing_app.campaign_execution.web_tracking import campaign_web_traffic
 from crm_marketing_app.engine.attribution import budget_used
 from crm_marketing_app.engine.errors import _ as mark_translatable
 
@@ -16,6 +18,7 @@ def get_campaign_revenue(campaign: str) -> dict:
 	documents = (
 		attributed_documents(campaign) if frappe.has_permission("Campaign Attribution", "read") else []
 	)
+	web_traffic = campaign_web_traffic(campaign) if frappe.has_permission("Campaign Response", "read") else {}
 	return {
 		"budget": budget or 0,
 		"actual_cost": actual_cost or 0,
@@ -23,6 +26,7 @@ def get_campaign_revenue(campaign: str) -> dict:
 		"attributed_revenue": revenue or 0,
 		"roi": roi or 0,
 		"documents": documents,
+		"web_traffic": web_traffic,
 		"currency": frappe.get_cached_value("Company", company, "default_currency")
 		if company
 		else frappe.db.get_default("currency"),

@@ -14,6 +14,7 @@ import time
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Concat, Count
 from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, get_url, now_datetime, nowdate
 from frappe.utils.password import get_encryption_key
@@ -286,6 +287,24 @@ def record_web_response(
 		# Another worker wrote the same visit between the check and the insert.
 		return frappe.db.get_value("Campaign Response", {"tracking_key": tracking_key})
 	return response.name
+
+
+def campaign_web_traffic(campaign: str) -> dict[str, dict]:
+	"""{response type: {responses, people}} of the campaign's Website Visit and Downloaded responses."""
+	response = frappe.qb.DocType("Campaign Response")
+	rows = (
+		frappe.qb.from_(response)
+		.select(
+			response.response_type,
+			Count("*").as_("responses"),
+			Count(Concat(response.respondent_doctype, ":", response.respondent)).distinct().as_("people"),
+		)
+		.where(response.campaign == campaign)
+		.where(response.response_type.isin(list(BEACON_KINDS.values())))
+		.groupby(response.response_type)
+		.run(as_dict=True)
+	)
+	return {row.response_type: {"responses": row.responses, "people": row.people} for row in rows}
 
 
 # -- embedding ----------------------------------------------------------------------------------

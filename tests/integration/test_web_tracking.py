@@ -418,3 +418,20 @@ def test_a_visit_is_written_once_even_past_the_check_and_is_an_attribution_touch
 	with attribution_settings("Last Touch"):
 		doc = order(customer, item, 640)
 	assert [(r.campaign, r.amount) for r in rows_of(doc)] == [(campaign, 640)]
+
+
+def test_the_campaign_form_counts_its_web_traffic():
+	from crm_marketing_app.attribution.dashboard import get_campaign_revenue
+
+	campaign = make_campaign().name
+	leads = [frappe.get_doc({"doctype": "Lead", "first_name": f"Reader {i}"}).insert().name for i in range(2)]
+	for lead, day in ((leads[0], "2025-06-27"), (leads[0], "2025-06-28"), (leads[1], "2025-06-28")):
+		record_web_response(**visit_of("Lead", lead, campaign, day))
+	record_web_response(
+		**{**visit_of("Lead", leads[1], campaign), "response_type": "Downloaded", "tracking_key": "d"}
+	)
+
+	assert get_campaign_revenue(campaign)["web_traffic"] == {
+		"Website Visit": {"responses": 3, "people": 2},
+		"Downloaded": {"responses": 1, "people": 1},
+	}

@@ -258,6 +258,57 @@ def test_the_registration_form_gives_its_lead_the_landing_utm_values_and_identif
 	]
 
 
+@pytest.fixture
+def lead_web_form(site):
+	"""A Web Form of the site's own (Frappe's) that creates Leads, committed; deleted afterwards."""
+	form = frappe.get_doc(
+		{
+			"doctype": "Web Form",
+			"title": f"Contact us {random_string(5)}",
+			"route": f"contact-us-{random_string(6).lower()}",
+			"doc_type": "Lead",
+			"published": 1,
+			"login_required": 0,
+			"web_form_fields": [
+				{"fieldname": "first_name", "fieldtype": "Data", "label": "First Name"},
+				{"fieldname": "email_id", "fieldtype": "Data", "label": "Email", "options": "Email"},
+			],
+		}
+	).insert()
+	frappe.db.commit()
+	yield form.name
+	frappe.db.rollback()
+	frappe.delete_doc("Web Form", form.name, force=True)
+	frappe.db.commit()
+
+
+def test_any_web_form_that_creates_a_lead_gives_it_the_utm_values_and_identifies_the_visitor(
+	world, lead_web_form
+):
+	email = f"form-{random_string(8).lower()}@example.com"
+	browser = Client(world.url)
+	assert browser.beacon(world.key, f"{world.url}/?utm_source=ads&utm_campaign={world.promo}") == 200
+	status, _, body = browser.request(
+		"POST",
+		"/api/method/frappe.website.doctype.web_form.web_form.accept",
+		{
+			"web_form": lead_web_form,
+			"data": frappe.as_json({"doctype": "Lead", "first_name": "Taras", "email_id": email}),
+		},
+	)
+	assert status == 200, body
+	frappe.db.rollback()
+	lead = frappe.db.get_value(
+		"Lead", {"email_id": email}, ["name", "utm_source", "campaign_name"], as_dict=True
+	)
+	world.leads.append(lead.name)
+	assert (lead.utm_source, lead.campaign_name) == ("ads", world.campaign)
+
+	assert browser.beacon(world.key, f"{world.url}/pricing") == 200
+	record()
+	assert [(v.page_url, v.utm_source) for v in web_responses(lead.name)] == [(f"{world.url}/pricing", "ads")]
+
+
 def forged_cookies(genuine: str) -> list[str]:
 	body, signature = genuine.split(".")
 	payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))

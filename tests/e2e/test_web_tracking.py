@@ -1,4 +1,7 @@
-"""Website tracking in a real browser: a tracked link's click, then the site's own pages report back."""
+"""Website tracking in a real browser: a tracked link's click, then the site's own pages report back;
+the tracking code of another website from the settings."""
+
+import re
 
 import pytest
 
@@ -103,3 +106,17 @@ def test_a_page_visited_after_a_tracked_click_is_recorded_with_its_downloads(
 			"channel": "Website",
 		},
 	]
+
+
+def test_a_marketing_manager_gets_the_tracking_code_of_another_website(site, login, users):
+	from crm_marketing_app.campaign_execution.web_tracking import site_origin
+
+	page = login(users["marketing_manager"])
+	page.goto("/app/crm-marketing-settings")
+	page.get_by_role("button", name="Website Tracking Code").click()
+	page.locator(".modal.show input[data-fieldname='origin']").fill("https://www.example.com/about")
+	page.locator(".modal.show .btn-primary").click()
+	code = page.locator(".modal.show pre").inner_text()
+	assert code.startswith('<script src="') and "/crm_web_tracking.js" in code
+	key = re.search(r'data-key="([^"]+)"', code).group(1)
+	assert site_origin(key) == "https://www.example.com"

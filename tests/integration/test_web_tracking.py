@@ -486,3 +486,15 @@ def test_the_campaign_form_counts_its_web_traffic():
 		"Website Visit": {"responses": 3, "people": 2},
 		"Downloaded": {"responses": 1, "people": 1},
 	}
+
+
+def test_only_who_may_change_the_settings_gets_a_tracking_code_and_only_for_a_website_address():
+	from crm_marketing_app.campaign_execution.web_tracking import embed_snippet, site_origin
+
+	code = embed_snippet("https://www.example.com/any/page")
+	assert site_origin(re.search(r'data-key="([^"]+)"', code).group(1)) == "https://www.example.com"
+	with pytest.raises(frappe.ValidationError):
+		embed_snippet("javascript:alert(1)")
+	frappe.set_user(make_user(["Marketing User"]))
+	with pytest.raises(frappe.PermissionError):
+		embed_snippet("https://www.example.com")

@@ -64,6 +64,8 @@ def build() -> dict:
 		],
 	)
 	campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": f"{TAG}campaign"}).insert().name
+	# only approved campaigns distribute
+	frappe.db.set_value("Campaign", campaign, {"workflow_state": "Approved", "campaign_status": "Approved"})
 	target_list = (
 		frappe.get_doc(
 			{

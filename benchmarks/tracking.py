@@ -62,7 +62,7 @@ def visitor_cookie(lead: str, campaign: str) -> str:
 def load(base_url: str, seconds: float, rate: float, request) -> dict:
 	"""CLIENTS threads, each offering rate / CLIENTS requests a second for `seconds` (bounded in count
 	and time); `request(client, thread, i)` sends one and returns its status."""
-	from tests.server import Client
+	from tests.served_site import Client
 
 	per_thread = int(rate * seconds / CLIENTS)
 	interval = CLIENTS / rate
@@ -128,7 +128,7 @@ def main(seconds: float, rate: float) -> None:
 		site_key,
 	)
 	from tests.integration.helpers import default_company, make_campaign
-	from tests.server import run_site_jobs, serve
+	from tests.served_site import run_site_jobs, serve_site
 
 	per_ip = rate / CLIENTS * 60
 	per_person = rate * 60 / PEOPLE
@@ -146,7 +146,7 @@ def main(seconds: float, rate: float) -> None:
 	people = make_people(campaign)
 	frappe.db.commit()
 	try:
-		with serve() as base_url:
+		with serve_site("web-tracking-serve") as base_url:
 			key = site_key(base_url)
 			cookies = {lead: visitor_cookie(lead, campaign) for lead in people}
 			share = PEOPLE // CLIENTS

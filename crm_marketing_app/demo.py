@@ -21,6 +21,7 @@ around the show are relative to today, so the dashboards always show it.
 
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_field
+from frappe.model.delete_doc import delete_dynamic_links
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, add_months, getdate, today
 
@@ -28,7 +29,7 @@ from crm_marketing_app.automation.runner import run_trigger
 from crm_marketing_app.campaign_execution import registration
 from crm_marketing_app.scoring.demo_rules import create_seed_rules, seed_rules
 from crm_marketing_app.tasks import distribute_activity, refresh_dynamic_lists, rescore_all
-from crm_marketing_app.utils import default_company, ensure_fiscal_year
+from crm_marketing_app.utils import ensure_fiscal_year
 
 CAMPAIGN = "Cold Chain Expo 2026"
 PAST_CAMPAIGN = "Cold Chain Expo 2025"
@@ -39,6 +40,11 @@ CUT_OFF = "2022-01-01"  # equipment bought before this date is outdated
 ORDER_KEY = "DEMO-EXPO-"  # Sales Order po_no prefix: the demo's orders
 TRIGGER = "Refrigeration service renewal"
 UPSELL_FIELD = "upsell_potential"
+# The maker is Ukrainian: a company in Ukraine keeping its books in hryvnias, created when the site
+# has none, with a price list in its currency (no exchange rate needed for the demo's orders).
+COMPANY = ("KholodTekh LLC", "KT")
+COUNTRY, CURRENCY = "Ukraine", "UAH"
+PRICE_LIST = "Demo Selling UAH"
 
 USERS = {
 	"olena.kovalenko@example.com": ("Olena", "Kovalenko", ["Marketing Manager", "Sales User"]),
@@ -166,7 +172,7 @@ TEMPLATES = {
 def load():
 	"""Creates (or completes) the demo data set and commits."""
 	frappe.only_for("System Manager")
-	company = default_company()
+	company = ensure_company()
 	show = getdate(add_days(today(), -14))  # the exhibition took place two weeks ago
 	for user, (first, last, roles) in USERS.items():
 		ensure_user(user, first, last, roles)
@@ -188,7 +194,7 @@ def load():
 	evaluate_suppliers(suppliers, activities)
 	record_responses(campaign, show, customers, leads)
 	ensure_orders(campaign, customers, company, show)
-	create_seed_rules(enabled=True, country=frappe.db.get_value("Company", company, "country"))
+	create_seed_rules(enabled=True, country=COUNTRY)
 	rescore_all()
 	ensure_trigger(company)
 	frappe.db.commit()
@@ -214,12 +220,15 @@ def clear():
 		order = frappe.get_doc("Sales Order", name)
 		if order.docstatus == 1:
 			order.cancel()
-		frappe.delete_doc("Sales Order", name, force=True)
+		remove("Sales Order", name, force=True)
 	frappe.db.delete("Marketing Trigger Log", {"marketing_trigger": TRIGGER})
-	frappe.delete_doc("Marketing Trigger", TRIGGER, ignore_missing=True, force=True)
+	remove("Marketing Trigger", TRIGGER, ignore_missing=True, force=True)
 	for name in frappe.get_all("Opportunity", filters={"campaign": ("in", campaigns or [""])}, pluck="name"):
-		frappe.delete_doc("Opportunity", name, force=True)
+		remove("Opportunity", name, force=True)
 	frappe.db.delete("Campaign Response", {"campaign": ("in", campaigns or [""])})
+	frappe.db.delete(
+		"Workflow Action", {"reference_doctype": "Campaign", "reference_name": ("in", campaigns or [""])}
+	)
 	frappe.db.delete("Campaign Response", {"respondent": ("in", [*customers, *leads] or [""])})
 	frappe.db.delete(
 		"ToDo", {"reference_type": "Campaign Activity", "reference_name": ("in", activities or [""])}
@@ -227,38 +236,48 @@ def clear():
 	frappe.db.delete("ToDo", {"reference_type": "Lead", "reference_name": ("in", leads or [""])})
 	frappe.db.delete("ToDo", {"allocated_to": ("in", list(USERS))})
 	for name in activities:
-		frappe.delete_doc("Campaign Activity", name, force=True)
+		remove("Campaign Activity", name, force=True)
 	for name in LISTS:
-		frappe.delete_doc("Target List", name, ignore_missing=True, force=True)
+		remove("Target List", name, ignore_missing=True, force=True)
 	for name in campaigns:
-		frappe.delete_doc("Campaign", name, force=True)
+		remove("Campaign", name, force=True)
 	for name in set(leads):
-		frappe.delete_doc("Lead", name, force=True)
+		remove("Lead", name, force=True)
 	for doctype in ("Contact", "Address"):
 		for name in linked_to(doctype, "Customer", customers):
-			frappe.delete_doc(doctype, name, force=True)
+			remove(doctype, name, force=True)
 	for name in customers:
-		frappe.delete_doc("Customer", name, force=True)
+		remove("Customer", name, force=True)
 	for name in ITEMS:
-		frappe.delete_doc("Item", name, ignore_missing=True, force=True)
-	frappe.delete_doc("Item Group", ITEM_GROUP, ignore_missing=True, force=True)
+		remove("Item", name, ignore_missing=True, force=True)
+	remove("Item Group", ITEM_GROUP, ignore_missing=True, force=True)
 	for name in SUPPLIERS:
-		frappe.delete_doc("Marketing Supplier", name, ignore_missing=True, force=True)
+		remove("Marketing Supplier", name, ignore_missing=True, force=True)
 	for name in CRITERIA:
 		if not frappe.db.exists("Marketing Supplier Evaluation", {"criterion": name}):
-			frappe.delete_doc("Marketing Evaluation Criterion", name, ignore_missing=True, force=True)
+			remove("Marketing Evaluation Criterion", name, ignore_missing=True, force=True)
 	for name in SERVICE_TYPES:
 		if not frappe.db.exists("Marketing Supplier Service Type", {"service_type": name}):
-			frappe.delete_doc("Marketing Service Type", name, ignore_missing=True, force=True)
-	frappe.delete_doc("Marketing Funnel", FUNNEL, ignore_missing=True, force=True)
+			remove("Marketing Service Type", name, ignore_missing=True, force=True)
+	remove("Marketing Funnel", FUNNEL, ignore_missing=True, force=True)
 	for name in TEMPLATES:
-		frappe.delete_doc("Email Template", name, ignore_missing=True, force=True)
+		remove("Email Template", name, ignore_missing=True, force=True)
 	for spec in seed_rules(""):
-		frappe.delete_doc("Lead Score Rule", spec["rule_name"], ignore_missing=True, force=True)
+		remove("Lead Score Rule", spec["rule_name"], ignore_missing=True, force=True)
 	for user in USERS:
-		frappe.delete_doc("User", user, ignore_missing=True, force=True)
-	frappe.delete_doc("Custom Field", f"Customer-{UPSELL_FIELD}", ignore_missing=True, force=True)
+		remove("User", user, ignore_missing=True, force=True)
+	remove("Price List", PRICE_LIST, force=True)
+	remove("Custom Field", f"Customer-{UPSELL_FIELD}", ignore_missing=True, force=True)
 	frappe.db.commit()
+
+
+def remove(doctype: str, name: str, **flags) -> None:
+	"""frappe.delete_doc, and the record's versions, comments and shares at once: Frappe queues their
+	removal for a worker, so a clear and load without one would show the old timeline again."""
+	if not frappe.db.exists(doctype, name):
+		return
+	frappe.delete_doc(doctype, name, **flags)
+	delete_dynamic_links(doctype, name)
 
 
 def summary() -> dict:
@@ -283,6 +302,36 @@ def summary() -> dict:
 
 
 # --- masters -------------------------------------------------------------------------------
+
+
+def ensure_company() -> str:
+	"""The site's first company in Ukraine keeping its books in UAH, else a new one (kept by `clear`:
+	a company carries its chart of accounts, warehouses and cost centres)."""
+	company = frappe.db.get_value(
+		"Company", {"country": COUNTRY, "default_currency": CURRENCY}, "name", order_by="creation"
+	)
+	if not company:
+		frappe.db.set_value("Currency", CURRENCY, "enabled", 1)
+		name, abbr = COMPANY
+		company = (
+			frappe.get_doc(
+				{
+					"doctype": "Company",
+					"company_name": name,
+					"abbr": abbr,
+					"country": COUNTRY,
+					"default_currency": CURRENCY,
+					"chart_of_accounts": "Standard",
+				}
+			)
+			.insert()
+			.name
+		)
+	if not frappe.db.exists("Price List", PRICE_LIST):
+		frappe.get_doc(
+			{"doctype": "Price List", "price_list_name": PRICE_LIST, "currency": CURRENCY, "selling": 1}
+		).insert()
+	return company
 
 
 def ensure_user(email: str, first: str, last: str, roles: list[str]) -> None:
@@ -529,17 +578,17 @@ def ensure_activities(campaign: str, show) -> dict[str, str | None]:
 	ensure_templates()
 	show = getdate(show)
 	specs = [
-		# subject, channel, scheduled, end, lists, supplier, planned, actual, template, milestones (name, due offset from show)
+		# subject, channel, scheduled, end, lists, supplier, planned, actual, template, milestones (name, due offset from show, done)
 		("Stand design and construction", "Exhibition", -20, 0, [], "ExpoStand Builders", 18000, 19500, None,
-		 [("Stand design approved", -35), ("Stand assembled", -2), ("Equipment delivered to the stand", -1)]),
+		 [("Stand design approved", -35, True), ("Stand assembled", -2, True), ("Equipment delivered to the stand", -1, True)]),
 		("Flyer printing", "Advertising", -50, -45, [], "PrintPro", 2500, 2350, None,
-		 [("Flyer layout approved", -52), ("Flyers delivered", -45)]),
+		 [("Flyer layout approved", -52, True), ("Flyers delivered", -45, True)]),
 		("Personalised invitations to key staff", "Email", -40, -40, [KEY_STAFF], None, 0, 0, "Expo 2026 invitation",
-		 [("Invitation text approved", -42)]),
+		 [("Invitation text approved", -42, True)]),
 		("Flyer letters to management", "Letter", -38, -36, [OUTDATED, PROSPECTS], "MailHouse Direct", 1200, 1150,
-		 "Expo 2026 flyer letter", [("Address list checked", -40), ("Letters posted", -36)]),
+		 "Expo 2026 flyer letter", [("Address list checked", -40, True), ("Letters posted", -36, True)]),
 		("Follow-up calls after the show", "Phone Call", 14, 21, [PROSPECTS], "MailHouse Direct", 900, 600, None,
-		 [("Call results reported", 21)]),
+		 [("Call results reported", 21, False)]),
 	]  # fmt: skip
 	activities = {}
 	for subject, channel, start, end, target_lists, supplier, planned, actual, template, milestones in specs:
@@ -565,9 +614,9 @@ def ensure_activities(campaign: str, show) -> dict[str, str | None]:
 								"milestone": m,
 								"due_date": add_days(show, due),
 								"responsible": MANAGER,
-								"completed": int(due < 0),
+								"completed": int(done),
 							}
-							for m, due in milestones
+							for m, due, done in milestones
 						],
 					}
 				)
@@ -739,6 +788,9 @@ def ensure_order(key: str, customer: str, company: str, item: str, qty: float, d
 			"customer": customer,
 			"company": company,
 			"po_no": key,
+			"selling_price_list": PRICE_LIST,
+			"currency": CURRENCY,
+			"conversion_rate": 1,
 			"transaction_date": date,
 			"delivery_date": add_days(date, 30),
 			"items": [

@@ -107,15 +107,18 @@ def past_campaigns(campaign_type: str | None, exclude: str | None = None) -> lis
 
 
 def reference_conversions(
-	events: Sequence[str], campaign_type: str | None, exclude: str | None = None
-) -> list:
+	events: Sequence[str], campaign_type: str | None, exclude: str | None = None, minimum: int = 1
+) -> tuple[list, int]:
+	"""(reference conversions, how many past campaigns there were to pool); none below `minimum`."""
 	past = past_campaigns(campaign_type, exclude)
 	counts = stage_counts(past, events)
-	return funnel.reference_conversions([[counts[name][event] for event in events] for name in past])
+	past_counts = [[counts[name][event] for event in events] for name in past]
+	return funnel.reference_conversions(past_counts, minimum), len(past)
 
 
-def funnel_stages(campaign: str, funnel_name: str | None = None) -> list[dict]:
-	"""Per stage of the campaign's funnel: actual, conversion, planned and reference conversion and counts."""
+def funnel_stages(campaign: str, funnel_name: str | None = None) -> tuple[list[dict], dict]:
+	"""Per stage of the campaign's funnel: actual, conversion, planned and reference conversion and
+	counts; and the reference's base {"past_campaigns", "minimum"}."""
 	campaign_type, campaign_funnel = frappe.db.get_value("Campaign", campaign, ("campaign_type", "funnel"))
 	funnel_doc = frappe.get_cached_doc("Marketing Funnel", funnel_name or campaign_funnel)
 	events = [stage.entry_event for stage in funnel_doc.stages]
@@ -123,7 +126,10 @@ def funnel_stages(campaign: str, funnel_name: str | None = None) -> list[dict]:
 	actual = [counts[event] for event in events]
 	conversions = funnel.conversions(actual)
 	planned = [stage.planned_conversion if i else None for i, stage in enumerate(funnel_doc.stages)]
-	reference = reference_conversions(events, funnel_doc.campaign_type or campaign_type, exclude=campaign)
+	minimum = reference_minimum(funnel_doc)
+	reference, past = reference_conversions(
+		events, funnel_doc.campaign_type or campaign_type, exclude=campaign, minimum=minimum
+	)
 	planned_counts = funnel.planned_counts(actual[0] if actual else 0, planned)
 	tolerance = funnel_doc.tolerance or 0
 	rows = []
@@ -147,7 +153,13 @@ def funnel_stages(campaign: str, funnel_name: str | None = None) -> list[dict]:
 				),
 			}
 		)
-	return rows
+	return rows, {"past_campaigns": past, "minimum": minimum}
+
+
+def reference_minimum(funnel_doc) -> int:
+	"""The funnel's Minimum Reference Campaigns; unset (a funnel saved before the field) means 3."""
+	value = funnel_doc.get("min_reference_campaigns")
+	return 3 if value is None else value
 
 
 def update_reference_funnels() -> None:
@@ -155,7 +167,9 @@ def update_reference_funnels() -> None:
 	stage = frappe.qb.DocType("Event Funnel Stage")
 	for name in frappe.get_all("Marketing Funnel", filters={"campaign_type": ("is", "set")}, pluck="name"):
 		doc = frappe.get_doc("Marketing Funnel", name)
-		reference = reference_conversions([s.entry_event for s in doc.stages], doc.campaign_type)
+		reference, _past = reference_conversions(
+			[s.entry_event for s in doc.stages], doc.campaign_type, minimum=reference_minimum(doc)
+		)
 		if not doc.stages:
 			continue
 		stored = Case()

@@ -18,6 +18,9 @@ add_to_apps_screen = [
 	}
 ]
 
+# rate limits count per client: X-Forwarded-For only from the proxies in site config `trusted_proxies`
+before_request = ["crm_marketing_app.client_ip.set_request_ip"]
+
 before_install = "crm_marketing_app.install.before_install"
 after_install = "crm_marketing_app.install.after_install"
 after_migrate = "crm_marketing_app.install.after_migrate"
@@ -80,6 +83,14 @@ doc_events = {
 		"after_insert": "crm_marketing_app.overrides.email_unsubscribe.after_insert",
 		"on_trash": "crm_marketing_app.overrides.email_unsubscribe.on_trash",
 	},
+}
+
+# A member row shows a person's contact details: only to who may read the person.
+permission_query_conditions = {
+	"Target List Member": "crm_marketing_app.permissions.target_list_member_query",
+}
+has_permission = {
+	"Target List Member": "crm_marketing_app.permissions.target_list_member_has_permission",
 }
 
 scheduler_events = {

@@ -11,8 +11,11 @@ WORKFLOW = "Campaign Approval"
 
 SETTINGS = "CRM Marketing Settings"
 
+# Costs, revenue and ROI: fields at this level are read by the marketing roles and Accounts User only.
+MONEY_PERMLEVEL = 1
+
 # Access our roles (and the accountants) need on ERPNext's own DocTypes.
-# Each entry: (doctype, role, rights set on permlevel 0).
+# Each entry: (doctype, role, rights set on permlevel 0), or with a fourth item, the permlevel.
 HOST_PERMISSIONS = [
 	(
 		"Campaign",
@@ -25,6 +28,9 @@ HOST_PERMISSIONS = [
 		("read", "write", "create", "report", "export", "print", "email", "share"),
 	),
 	("Campaign", "Accounts User", ("read", "report", "export", "print")),
+	("Campaign", "Marketing Manager", ("read", "write"), MONEY_PERMLEVEL),
+	("Campaign", "Marketing User", ("read", "write"), MONEY_PERMLEVEL),
+	("Campaign", "Accounts User", ("read",), MONEY_PERMLEVEL),
 	("Lead", "Marketing Manager", ("read", "write", "create", "report", "export", "print", "email")),
 	("Lead", "Marketing User", ("read", "write", "create", "report", "export", "print", "email")),
 	("Contact", "Marketing Manager", ("read", "report", "export", "email")),
@@ -33,6 +39,13 @@ HOST_PERMISSIONS = [
 	("Customer", "Marketing User", ("read", "report", "export")),
 	("Prospect", "Marketing Manager", ("read", "report", "export")),
 	("Prospect", "Marketing User", ("read", "report", "export")),
+	# Target List → Email Group (for Newsletter) and Campaign Response → Opportunity.
+	("Email Group", "Marketing Manager", ("read", "write", "create", "report")),
+	("Email Group", "Marketing User", ("read", "write", "create", "report")),
+	("Email Group Member", "Marketing Manager", ("read", "write", "create", "report")),
+	("Email Group Member", "Marketing User", ("read", "write", "create", "report")),
+	("Opportunity", "Marketing Manager", ("read", "write", "create", "report", "print", "email")),
+	("Opportunity", "Marketing User", ("read", "write", "create", "report", "print", "email")),
 	# Suppliers and their invoices, to link vendors and costs to activities.
 	("Supplier", "Marketing Manager", ("read", "report")),
 	("Supplier", "Marketing User", ("read", "report")),
@@ -86,11 +99,12 @@ def set_settings_defaults():
 
 
 def grant_host_permissions():
-	for doctype, role, rights in HOST_PERMISSIONS:
-		if not frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
-			add_permission(doctype, role, 0)
+	for doctype, role, rights, *level in HOST_PERMISSIONS:
+		permlevel = level[0] if level else 0
+		if not frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": permlevel}):
+			add_permission(doctype, role, permlevel)
 		for right in rights:
-			update_permission_property(doctype, role, 0, right, 1, validate=False)
+			update_permission_property(doctype, role, permlevel, right, 1, validate=False)
 	frappe.clear_cache()
 
 
@@ -100,7 +114,7 @@ def before_uninstall():
 	for name in frappe.get_all("Custom Field", filters={"module": "CRM Marketing App"}, pluck="name"):
 		frappe.delete_doc("Custom Field", name, force=True)
 	frappe.db.delete("Property Setter", {"module": "CRM Marketing App"})
-	for doctype, role, _rights in HOST_PERMISSIONS:
+	for doctype, role, *_rights in HOST_PERMISSIONS:
 		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": role})
 	frappe.db.delete("Custom DocPerm", {"role": ("in", MARKETING_ROLES)})
 	frappe.db.delete("Has Role", {"role": ("in", MARKETING_ROLES)})

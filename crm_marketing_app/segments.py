@@ -14,7 +14,8 @@ from crm_marketing_app.utils import engine_errors
 
 
 def customer_scores(filters: dict) -> list[rfm.Score]:
-	"""RFM of every customer with sales in the period (company, from_date, as_of date, lifetime_years)."""
+	"""RFM of every customer with sales in the period (company, customer_group and its subgroups,
+	from_date, as_of date, lifetime_years), scored among those customers."""
 	filters = frappe._dict(filters)
 	as_of = getdate(filters.as_of_date or today())
 	docs = sales_documents().as_("docs")
@@ -34,6 +35,17 @@ def customer_scores(filters: dict) -> list[rfm.Score]:
 		query = query.where(docs.company == filters.company)
 	if filters.from_date:
 		query = query.where(docs.posting_date >= filters.from_date)
+	if filters.customer_group:
+		customer = frappe.qb.DocType("Customer")
+		groups = [
+			filters.customer_group,
+			*frappe.db.get_descendants("Customer Group", filters.customer_group),
+		]
+		query = (
+			query.join(customer)
+			.on(customer.name == docs.customer)
+			.where(customer.customer_group.isin(groups))
+		)
 	purchases = [
 		rfm.Purchases(
 			row.customer, getdate(row.first_date), getdate(row.last_date), row.count, flt(row.total)

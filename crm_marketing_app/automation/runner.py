@@ -20,15 +20,16 @@ from frappe.model.document import Document
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, Count, Function
 from frappe.utils import getdate, now_datetime, nowdate
-from frappe.utils.jinja import get_jenv
 
 from crm_marketing_app import jobs
 from crm_marketing_app.automation.selection import due_records, with_party
 from crm_marketing_app.bulk import insert_rows
+from crm_marketing_app.campaign_execution import eligibility
+from crm_marketing_app.engine import templating
 from crm_marketing_app.engine.triggers import DATE_EVENTS, due_date
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.todos import insert_todos
-from crm_marketing_app.utils import get_settings
+from crm_marketing_app.utils import engine_errors, get_settings
 
 CHUNK = 500
 LOG = "Marketing Trigger Log"
@@ -260,16 +261,13 @@ def sample_context(trigger, today: date) -> dict | None:
 
 
 def render(template: str, ctx: dict) -> str:
-	"""A trigger's Jinja template; raises the template's own error when it fails."""
-	# as frappe.render_template: no access to dunder attributes from user templates
-	if ".__" in template:
-		frappe.throw(_("Illegal template"))
-	# compiled once per request / job, with the Jinja environment frappe keeps for as long:
-	# compiling costs ~1 ms, more than rendering one record
-	compiled = frappe.local_cache(
-		"crm_marketing_trigger_template", template, lambda: get_jenv().from_string(template)
-	)
-	return compiled.render(ctx)
+	"""A trigger's template (description, or the Email Template it sends) in the sandbox of
+	`engine.templating`: only `doc`, `party`, `trigger` and `today`, as plain data.
+
+	A template that fails raises a translated ValidationError naming only the reason.
+	"""
+	with engine_errors(_("Invalid template")):
+		return templating.render(template, templating.plain(ctx))
 
 
 def _act_each(trigger, rows: list[dict], today: date, act) -> tuple[list[tuple[dict, object]], list]:
@@ -358,9 +356,15 @@ def _send_email(trigger, rows, today, run_id):
 	template = frappe.get_cached_doc("Email Template", trigger.email_template)
 	sender = get_settings().default_sender or None
 
+	gone = eligibility.unsubscribed(
+		[{"member_doctype": r.party_doctype, "member": r.party, "email": r.email} for r in rows]
+	)
+
 	def act(row, ctx):
 		if not row.email:
 			frappe.throw(_("{0} {1} has no email address").format(_(row.party_doctype), row.party))
+		if (row.party_doctype, row.party) in gone:
+			return None
 		return frappe.sendmail(
 			recipients=[row.email],
 			sender=sender,

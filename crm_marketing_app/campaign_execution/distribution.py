@@ -20,9 +20,10 @@ from frappe.utils.pdf import get_pdf
 
 from crm_marketing_app import jobs
 from crm_marketing_app.bulk import insert_rows, series_name
+from crm_marketing_app.campaign_execution import eligibility
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity
-from crm_marketing_app.engine.distribution import chunks, split, summary
+from crm_marketing_app.engine.distribution import chunks, split, summary, with_totals
 from crm_marketing_app.todos import insert_todos
 from crm_marketing_app.utils import engine_errors, get_settings
 
@@ -58,6 +59,11 @@ MEMBER_FIELDS = {
 def check_distributable(doc) -> None:
 	with engine_errors(_("Cannot distribute")):
 		activity.check_distributable(doc.status, doc.channel, len(doc.target_lists), bool(doc.email_template))
+		activity.check_campaign_approved(
+			doc.campaign,
+			frappe.db.get_value("Campaign", doc.campaign, "campaign_status"),
+			bool(get_settings().allow_unapproved_distribution),
+		)
 	if doc.channel == "Email" and not EmailAccount.find_outgoing():
 		frappe.throw(
 			_("Set up an outgoing Email Account before distributing by Email"), title=_("Cannot distribute")
@@ -77,6 +83,7 @@ def distribute_activity(activity: str) -> dict:
 		# is read under it, so two runs at once still reach nobody twice.
 		frappe.db.get_value("Campaign Activity", doc.name, "name", for_update=True)
 		done = sent_respondents(doc.name, chunk)
+		eligibility.mark_unsubscribed(doc.name, chunk)  # the people's own records, now
 		reached, chunk_skipped = split(chunk, doc.channel, done)
 		skipped.update(chunk_skipped)
 		if reached:
@@ -93,16 +100,17 @@ def distribute_activity(activity: str) -> dict:
 		)
 	channel.finish()
 	log = summary(sent, skipped, len(members))
+	total_sent = frappe.db.count(
+		"Campaign Response", {"campaign_activity": doc.name, "response_type": "Sent"}
+	)
 	frappe.db.set_value(
 		"Campaign Activity",
 		doc.name,
 		{
-			"distributed_count": frappe.db.count(
-				"Campaign Response", {"campaign_activity": doc.name, "response_type": "Sent"}
-			),
+			"distributed_count": total_sent,
 			"status": "Distributed" if doc.status in ("Planned", "In Progress") else doc.status,
 			"last_distributed_on": now_datetime(),
-			"distribution_log": frappe.as_json(log, indent=None),
+			"distribution_log": frappe.as_json(with_totals(log, total_sent), indent=None),
 		},
 	)
 	jobs.commit_chunk()
@@ -140,33 +148,7 @@ def load_audience(doc) -> list[dict]:
 		.orderby(m.member_doctype)
 		.orderby(m.member)
 	).run(as_dict=True)
-	if doc.channel == "Email":
-		mark_email_unsubscribed(doc.name, rows)
 	return rows
-
-
-def mark_email_unsubscribed(activity: str, members: list[dict]) -> None:
-	"""Folds in Frappe's own unsubscribes: global ones and those from this activity's mails."""
-	u = frappe.qb.DocType("Email Unsubscribe")
-	emails = {row.email for row in members if row.email}
-	unsubscribed = set()
-	for batch in chunks(sorted(emails), CHUNK_SIZE):
-		unsubscribed.update(
-			(
-				frappe.qb.from_(u)
-				.select(u.email)
-				.where(
-					u.email.isin(batch)
-					& (
-						(u.global_unsubscribe == 1)
-						| ((u.reference_doctype == "Campaign Activity") & (u.reference_name == activity))
-					)
-				)
-			).run(pluck=True)
-		)
-	for row in members:
-		if row.email in unsubscribed:
-			row.unsubscribed = 1
 
 
 def sent_respondents(activity: str, members: list[dict]) -> set[tuple[str, str]]:

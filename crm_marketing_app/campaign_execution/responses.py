@@ -1,9 +1,16 @@
-"""Turning a Campaign Response into a Lead or an Opportunity that point back to the campaign."""
+"""Turning a Campaign Response into a Lead or an Opportunity that point back to the campaign, one
+from its form or many from the list."""
+
+import json
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import IfNull
 
-from crm_marketing_app.campaign_execution.distribution import member_details
+from crm_marketing_app.campaign_execution.distribution import MEMBER_FIELDS, member_details
+
+# Above this many selected responses the conversion runs as a background job.
+CONVERT_NOW_AT_MOST = 20
 
 # Where each respondent DocType keeps its email and phone.
 CONTACT_FIELDS = {
@@ -110,3 +117,62 @@ def create_opportunity(response) -> str:
 	).insert()
 	response.db_set("opportunity", opportunity.name)
 	return opportunity.name
+
+
+def respondent_name(response) -> str | None:
+	"""The respondent's name as its record spells it (the response's title)."""
+	if not (response.respondent_doctype and response.respondent):
+		return None
+	key = (response.respondent_doctype, response.respondent)
+	return member_details([{"member_doctype": key[0], "member": key[1]}]).get(key, {}).get("name")
+
+
+def fill_respondent_names() -> None:
+	"""Responses without a name get their respondent's, one UPDATE per respondent DocType (a
+	correlated subquery: Contact has a full_name too, which a JOIN would make ambiguous in SET)."""
+	cr = frappe.qb.DocType("Campaign Response")
+	for doctype, fields in MEMBER_FIELDS.items():
+		person = frappe.qb.DocType(doctype)
+		name = frappe.qb.from_(person).select(person[fields["name"]]).where(person.name == cr.respondent)
+		(
+			frappe.qb.update(cr)
+			.set(cr.full_name, IfNull(name, ""))  # the call parenthesises the subquery
+			.where((cr.respondent_doctype == doctype) & (IfNull(cr.full_name, "") == ""))
+			.run()
+		)
+
+
+CONVERSIONS = {"Lead": create_lead, "Opportunity": create_opportunity}
+
+
+@frappe.whitelist()
+def convert_responses(names: str | list, to: str) -> dict:
+	"""Creates a Lead or an Opportunity for each selected response (those that have one keep it);
+	a large selection runs in the background with a progress bar."""
+	if to not in CONVERSIONS:
+		frappe.throw(_("Responses turn into a Lead or an Opportunity, not {0}").format(to))
+	frappe.has_permission("Campaign Response", "write", throw=True)
+	frappe.has_permission(to, "create", throw=True)
+	names = json.loads(names) if isinstance(names, str) else list(names)
+	if not names:
+		frappe.throw(_("Select the records to add first"))
+	if len(names) > CONVERT_NOW_AT_MOST:
+		frappe.enqueue(_convert, names=names, to=to, queue="long", enqueue_after_commit=True)
+		return {"queued": len(names)}
+	return _convert(names, to)
+
+
+def _convert(names: list[str], to: str) -> dict:
+	"""Each response in its own savepoint: one that fails is reported, the others are kept."""
+	created, failed = {}, {}
+	for i, name in enumerate(names):
+		response = frappe.get_doc("Campaign Response", name)
+		response.check_permission("write")
+		frappe.db.savepoint("convert_response")
+		try:
+			created[name] = CONVERSIONS[to](response)
+		except frappe.ValidationError as e:
+			frappe.db.rollback(save_point="convert_response")
+			failed[name] = str(e)
+		frappe.publish_progress(100 * (i + 1) / len(names), title=_("Creating {0}").format(_(to)))
+	return {"created": created, "failed": failed}

@@ -66,8 +66,16 @@ def track(a: str, d: str, r: str, e: str, s: str, u: str | None = None):
 def record_response(
 	activity: str, respondent_doctype: str, respondent: str, response_type: str
 ) -> str | None:
-	"""One response of each type per (activity, person): reopening a mail does not count twice."""
-	if not frappe.db.exists("Campaign Activity", activity):
+	"""One response of each type per (activity, person): reopening a mail does not count twice.
+
+	Concurrent first hits of one link queue on the activity's row lock, and the check reads what
+	the others committed (a locking read), so one inserts and the rest find it: no duplicate and
+	no deadlock between their inserts and the respondent's rescoring.
+	"""
+	activity_row = frappe.db.get_value(
+		"Campaign Activity", activity, ["campaign", "channel"], as_dict=True, for_update=True
+	)
+	if not activity_row:
 		return None
 	existing = frappe.db.get_value(
 		"Campaign Response",
@@ -77,10 +85,11 @@ def record_response(
 			"respondent": respondent,
 			"response_type": response_type,
 		},
+		for_update=True,
 	)
 	if existing:
 		return existing
-	campaign, channel = frappe.db.get_value("Campaign Activity", activity, ["campaign", "channel"])
+	campaign, channel = activity_row.campaign, activity_row.channel
 	return (
 		frappe.get_doc(
 			{

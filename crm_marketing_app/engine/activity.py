@@ -9,6 +9,8 @@ from crm_marketing_app.engine.errors import EngineError, _
 DISTRIBUTABLE_CHANNELS = ("Email", "Phone Call", "Meeting", "Letter", "SMS")
 # Channels whose message text comes from the activity's Email Template.
 TEMPLATED_CHANNELS = ("Email", "Letter", "SMS")
+# Campaign statuses whose activities may be distributed (unless settings allow unapproved ones).
+APPROVED_CAMPAIGN_STATUSES = ("Approved", "Running")
 
 
 def check_dates(scheduled: date | None, end: date | None) -> None:
@@ -46,6 +48,15 @@ def check_distributable(status: str, channel: str, list_count: int, has_template
 		raise EngineError(_("Add at least one Target List before distributing"))
 	if channel in TEMPLATED_CHANNELS and not has_template:
 		raise EngineError(_("Channel {0} needs an Email Template with the message"), channel)
+
+
+def check_campaign_approved(campaign: str, campaign_status: str | None, allow_unapproved: bool) -> None:
+	if not allow_unapproved and campaign_status not in APPROVED_CAMPAIGN_STATUSES:
+		raise EngineError(
+			_("Campaign {0} is {1}: only activities of approved or running campaigns are distributed"),
+			campaign,
+			campaign_status or "-",
+		)
 
 
 def shift(day: date | None, days: int) -> date | None:

@@ -87,11 +87,13 @@ def exact_split(total, shares: Sequence[tuple[str, Decimal]], places: int) -> li
 ROI_PRECISION = 2
 
 
-def roi(revenue: float, cost: float) -> float:
-	"""(revenue - cost) ÷ cost in percent, rounded to 2 places; 0 without a positive cost.
+def roi(revenue: float, cost: float) -> float | None:
+	"""(revenue - cost) ÷ cost in percent, rounded to 2 places; None (unknown, not 0 %) without a
+	positive cost.
 
-	The Campaign rollup stores the same in SQL (crm_marketing_app.campaigns.rollups.roi_term)."""
-	return round((revenue - cost) * 100.0 / cost, ROI_PRECISION) if cost > 0 else 0.0
+	The Campaign rollup stores the same in SQL (crm_marketing_app.campaigns.rollups.roi_term), 0 there:
+	the column holds no "unknown"."""
+	return round((revenue - cost) * 100.0 / cost, ROI_PRECISION) if cost > 0 else None
 
 
 def budget_used(actual_cost: float, budget: float, precision: int = 2) -> float | None:

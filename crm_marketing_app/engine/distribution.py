@@ -63,3 +63,18 @@ def summary(sent: int, skipped: Counter, audience: int) -> dict:
 		"sent": sent,
 		"skipped": {reason: skipped[reason] for reason in SKIP_REASONS if skipped.get(reason)},
 	}
+
+
+def with_totals(run: dict, total_sent: int) -> dict:
+	"""The stored log: totals over every run so far, and the latest run as it went.
+
+	`total_sent` counts every Sent response of the activity, whichever run made it, so two runs
+	at once (each finding the other's members already done) still add up. Members already done
+	are no skip of the activity, only of a run.
+	"""
+	return {
+		"audience": run["audience"],
+		"sent": total_sent,
+		"skipped": {reason: n for reason, n in run["skipped"].items() if reason != "already_done"},
+		"last_run": {"sent": run["sent"], "skipped": run["skipped"]},
+	}

@@ -5,6 +5,7 @@ documents) its entry event put there. Conversions are percentages of the
 previous stage; the first stage has none.
 """
 
+import math
 from collections.abc import Sequence
 
 from crm_marketing_app.engine.errors import EngineError, _
@@ -60,24 +61,26 @@ def conversions(counts: Sequence[float]) -> list[float | None]:
 	return [conversion(count, counts[i - 1] if i else None) for i, count in enumerate(counts)]
 
 
-def reference_conversions(past_counts: Sequence[Sequence[float]]) -> list[float | None]:
-	"""The reference funnel over past campaigns: stage totals pooled, so big events weigh more."""
-	if not past_counts:
+def reference_conversions(past_counts: Sequence[Sequence[float]], minimum: int = 1) -> list[float | None]:
+	"""The reference funnel over past campaigns: stage totals pooled, so big events weigh more.
+
+	None ([]) with fewer than `minimum` campaigns: one past event is an anecdote, not a reference.
+	"""
+	if not past_counts or len(past_counts) < max(minimum, 1):
 		return []
 	totals = [sum(stage) for stage in zip(*past_counts, strict=True)]
 	return conversions(totals)
 
 
-def planned_counts(first_count: float, planned: Sequence[float | None]) -> list[float]:
-	"""Counts the plan expects, starting from the actual first stage; a stage without plan keeps 100 %."""
-	out: list[float] = []
+def planned_counts(first_count: float, planned: Sequence[float | None]) -> list[int]:
+	"""Counts of people the plan expects, starting from the actual first stage; a stage without plan
+	keeps 100 %. Chained unrounded, each shown as a whole number (halves up: 2.5 people plan 3)."""
+	expected: list[float] = []
 	for i, percent in enumerate(planned):
-		out.append(
-			float(first_count)
-			if i == 0
-			else round(out[-1] * (100.0 if percent is None else percent) / 100.0, 2)
+		expected.append(
+			float(first_count) if i == 0 else expected[-1] * (100.0 if percent is None else percent) / 100.0
 		)
-	return out
+	return [math.floor(count + 0.5) for count in expected]
 
 
 def deviation(actual: float | None, expected: float | None) -> float | None:

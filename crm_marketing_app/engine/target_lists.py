@@ -109,6 +109,7 @@ LINE_MEASURES = {
 }
 _LINE_DATE_OP = {"ordered_before": "<", "ordered_after": ">="}
 ACTIVITY_STATUS = "activity_status"
+ACTIVITY_STATUS_OPERATORS = ("=", "!=", "in", "not in")
 DERIVED = (*MEASURES, *LINE_MEASURES, ACTIVITY_STATUS)
 
 
@@ -127,7 +128,7 @@ def compile_conditions(conditions, fields: dict[str, Field], today: datetime.dat
 			line_terms.append(Compare("line", column, line_op, value))
 		elif fieldname == ACTIVITY_STATUS:
 			spec = Field(SELECT, ACTIVITY_STATUSES)
-			_check_operator(row, fieldname, op, ("=", "!=", "in", "not in"))
+			_check_operator(row, fieldname, op, ACTIVITY_STATUS_OPERATORS)
 			terms.append(_activity_status(op, _parse(row, fieldname, spec, op, raw), today))
 		elif fieldname in MEASURES:
 			spec = MEASURES[fieldname]
@@ -181,12 +182,20 @@ def _split_values(text: str, spec: Field) -> list[str]:
 	return [*items, pending] if pending else items
 
 
+# Largest power of ten a number value may have (also the smallest negative one).
+MAX_EXPONENT = 30
+
+
 def _parse_one(row, fieldname, spec: Field, text: str):
 	try:
 		if spec.kind == INT:
 			return int(text)
 		if spec.kind == FLOAT:
-			return Decimal(text)
+			number = Decimal(text)
+			# NaN, Infinity and 1e999999 would reach SQL as bare words or overflow it
+			if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
+				raise ValueError(text)
+			return number
 		if spec.kind == DATE:
 			return datetime.date.fromisoformat(text)
 		if spec.kind == DATETIME:

@@ -4,7 +4,9 @@ import json
 
 import frappe
 from frappe.query_builder.functions import Count
+from pypika.terms import LiteralValue
 
+from crm_marketing_app.permissions import readable_names
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.target_lists.query import check_member_doctype, compile_for, member_rows
 
@@ -19,11 +21,11 @@ def preview(
 	frappe.has_permission("Target List", "read", throw=True)
 	check_member_doctype(member_doctype)
 	frappe.has_permission(member_doctype, "read", throw=True)
-	if isinstance(conditions, str):
-		conditions = json.loads(conditions or "[]")
 	tree = compile_for(member_doctype, conditions)
 	draft = frappe._dict(name=target_list or "", member_doctype=member_doctype)
-	rows = member_rows(draft, tree, exclude_unsubscribed=bool(int(exclude_unsubscribed)))[0]
+	rows, table = member_rows(draft, tree, exclude_unsubscribed=bool(int(exclude_unsubscribed)))
+	# only the records the user may read, as their own list would show them (User Permissions…)
+	rows = rows.where(table.name.isin(LiteralValue(f"({readable_names(member_doctype)})")))
 	counted = rows.as_("r")
 	count = frappe.qb.from_(counted).select(Count("*")).run()[0][0]
 	return {"count": count, "rows": rows.limit(PREVIEW_ROWS).run(as_dict=True)}

@@ -6,6 +6,8 @@ crm_marketing_app.sales_history, reached per member DocType through the
 customers the member stands for (see `member_customers`).
 """
 
+import json
+
 import frappe
 from frappe import _
 from frappe.model import default_fields, no_value_fields, table_fields
@@ -70,9 +72,37 @@ def check_member_doctype(member_doctype: str) -> None:
 def compile_for(member_doctype: str, conditions) -> target_lists.All:
 	"""Validated condition tree; bad input raises a translated frappe.ValidationError."""
 	check_member_doctype(member_doctype)
-	rows = [(c.get("field"), c.get("operator"), c.get("value")) for c in conditions]
+	rows = condition_rows(conditions)
 	with engine_errors(_("Invalid condition")):
 		return target_lists.compile_conditions(rows, member_fields(member_doctype), getdate(nowdate()))
+
+
+def condition_rows(conditions) -> list[tuple]:
+	"""(field, operator, value) of each condition: rows of the form, or a JSON list of objects with
+	text field and operator and a text or number value; anything else is refused."""
+	if isinstance(conditions, str):
+		try:
+			conditions = json.loads(conditions or "[]")
+		except ValueError:
+			conditions = None
+	rows = (
+		[(c.get("field"), c.get("operator"), c.get("value")) for c in conditions]
+		if isinstance(conditions, list | tuple) and all(hasattr(c, "get") for c in conditions)
+		else None
+	)
+	if rows is None or not all(
+		isinstance(field, str | None)
+		and isinstance(op, str | None)
+		and isinstance(value, str | int | float | None)
+		for field, op, value in rows
+	):
+		frappe.throw(
+			_(
+				"Conditions must be a list of field, operator and value, each a text (the value may be a number)"
+			),
+			title=_("Invalid condition"),
+		)
+	return rows
 
 
 def member_customers(member_doctype: str):

@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from tests.server import run_site_jobs, serve
+from tests.served_site import run_site_jobs, serve_site
 from tests.site import connect
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
@@ -47,7 +47,7 @@ def site():
 @pytest.fixture(scope="package")
 def base_url(site):
 	"""The bench's web server for the site, on a free port, stopped after the session."""
-	with serve() as url:
+	with serve_site("e2e-serve") as url:
 		yield url
 
 
@@ -66,6 +66,7 @@ def users(site):
 		"marketing_manager": (["Marketing Manager", "Sales User"], "en"),
 		"manager_uk": (["Marketing Manager", "Sales User"], "uk"),
 		"sales_rep": (["Sales User"], "en"),
+		"accountant": (["Accounts User"], "en"),
 	}
 	created = {}
 	for key, (roles, language) in specs.items():

@@ -8,7 +8,7 @@ import pytest
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.campaign_execution.web_tracking import VISITOR_COOKIE
 from tests.e2e.conftest import run_background_jobs
-from tests.server import served_path
+from tests.served_site import served_path
 
 pytestmark = pytest.mark.e2e
 

@@ -38,6 +38,7 @@ class Scenario:
 
 	def campaign(self, **fields) -> str:
 		fields.setdefault("company", default_company())
+		fields.setdefault("state", "Approved")  # only approved campaigns distribute
 		name = make_campaign(campaign_name=f"CE {self.tag} {len(self.campaigns)}", **fields).name
 		self.campaigns.append(name)
 		return name

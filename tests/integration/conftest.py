@@ -29,3 +29,15 @@ def rollback(site):
 	site.db.rollback()
 	site.set_user("Administrator")
 	site.local.lang = "en"
+
+
+@pytest.fixture
+def world():
+	"""A campaign-execution Scenario (tests/integration/campaign_execution_fixtures.py), cleaned up after."""
+	from tests.integration.campaign_execution_fixtures import Scenario
+
+	scenario = Scenario()
+	try:
+		yield scenario
+	finally:
+		scenario.cleanup()

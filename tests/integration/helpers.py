@@ -22,7 +22,9 @@ def make_user(roles: list[str], prefix: str = "crm") -> str:
 	return user.name
 
 
-def make_campaign(**fields) -> "frappe.model.document.Document":
+def make_campaign(state: str | None = None, **fields) -> "frappe.model.document.Document":
+	"""A Campaign; `state` puts it straight into that workflow state (e.g. "Approved"), with the
+	campaign status the workflow gives it."""
 	doc = frappe.get_doc(
 		{
 			"doctype": "Campaign",
@@ -30,8 +32,19 @@ def make_campaign(**fields) -> "frappe.model.document.Document":
 			"campaign_type": "Exhibition",
 			**fields,
 		}
+	).insert()
+	if state:
+		set_campaign_state(doc, state)
+	return doc
+
+
+def set_campaign_state(doc, state: str) -> None:
+	"""Moves a campaign to a workflow state directly (no transitions), as the workflow would leave it."""
+	status = frappe.db.get_value(
+		"Workflow Document State", {"parent": "Campaign Approval", "state": state}, "update_value"
 	)
-	return doc.insert()
+	frappe.db.set_value("Campaign", doc.name, {"workflow_state": state, "campaign_status": status})
+	doc.workflow_state, doc.campaign_status = state, status
 
 
 def make_item(item_code: str | None = None, item_group: str = "Products", **fields) -> str:

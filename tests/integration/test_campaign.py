@@ -65,7 +65,8 @@ def test_workflow_moves_status_and_only_manager_approves():
 	assert campaign.campaign_status == "Planned"
 
 	campaign = apply_workflow(campaign, "Submit for Approval")
-	assert campaign.workflow_state == "Pending Approval"
+	assert (campaign.workflow_state, campaign.campaign_status) == ("Pending Approval", "Pending Approval")
+	assert open_actions(campaign.name) == [("Pending Approval", {"Marketing Manager"})]
 	with pytest.raises(frappe.ValidationError):
 		apply_workflow(frappe.get_doc("Campaign", campaign.name), "Approve")
 	assert frappe.db.get_value("Campaign", campaign.name, "workflow_state") == "Pending Approval"
@@ -81,6 +82,37 @@ def test_workflow_moves_status_and_only_manager_approves():
 		"Completed",
 		"Completed",
 	)
+	assert open_actions(campaign.name) == []  # nothing waits on anyone once approved
+
+
+def open_actions(campaign: str) -> list:
+	"""(state, roles) of the campaign's Open Workflow Actions: what the Workflow Action list shows."""
+	actions = frappe.get_all(
+		"Workflow Action",
+		filters={"reference_doctype": "Campaign", "reference_name": campaign, "status": "Open"},
+		fields=["name", "workflow_state"],
+	)
+	return [
+		(
+			a.workflow_state,
+			set(frappe.get_all("Workflow Action Permitted Role", filters={"parent": a.name}, pluck="role")),
+		)
+		for a in actions
+	]
+
+
+def test_manager_edits_draft_and_running_campaigns_states_have_styles():
+	"""The form is editable to a role the state's "Only Allow Edit For" rows name; every state is styled."""
+	states = frappe.get_all(
+		"Workflow Document State", filters={"parent": "Campaign Approval"}, fields=["state", "allow_edit"]
+	)
+	editors = {}
+	for row in states:
+		editors.setdefault(row.state, set()).add(row.allow_edit)
+	assert editors["Draft"] == editors["Running"] == {"Marketing Manager", "Marketing User"}
+	assert all("Marketing Manager" in roles for roles in editors.values())
+	assert all(frappe.db.get_value("Workflow State", state, "style") for state in editors)
+	assert not frappe.db.get_value("Workflow", "Campaign Approval", "override_status")  # list shows the state
 
 
 def test_rejection_cancels_campaign():

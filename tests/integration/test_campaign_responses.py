@@ -182,6 +182,69 @@ def test_a_sales_user_cannot_turn_responses_into_leads():
 	assert not frappe.db.exists("Opportunity", {"campaign": campaign})
 
 
+def contact_response(campaign, first_name="Olena"):
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first_name,
+			"last_name": random_string(5),
+			"email_ids": [{"email_id": f"{random_string(8).lower()}@example.com", "is_primary": 1}],
+		}
+	).insert()
+	response = frappe.get_doc(
+		{
+			"doctype": "Campaign Response",
+			"campaign": campaign,
+			"respondent_doctype": "Contact",
+			"respondent": contact.name,
+			"response_type": "Requested Info",
+		}
+	).insert()
+	return contact, response
+
+
+def test_responses_are_titled_by_the_respondents_name():
+	campaign = make_campaign(company=default_company()).name
+	contact, response = contact_response(campaign, "Mykola")
+	assert response.full_name == contact.full_name
+	assert frappe.get_meta("Campaign Response").title_field == "full_name"
+	frappe.db.set_value("Campaign Response", response.name, "full_name", "")  # as rows from before
+	from crm_marketing_app.campaign_execution.responses import fill_respondent_names
+
+	fill_respondent_names()
+	assert frappe.db.get_value("Campaign Response", response.name, "full_name") == contact.full_name
+
+
+def test_selected_responses_become_leads_and_opportunities_in_bulk():
+	from crm_marketing_app.campaign_execution.responses import convert_responses
+
+	campaign = make_campaign(company=default_company()).name
+	pairs = [contact_response(campaign) for _ in range(2)]
+	names = [response.name for _contact, response in pairs]
+	frappe.set_user(make_user(["Marketing User", "Sales User"], "bulk"))
+	made = convert_responses(frappe.as_json(names), "Lead")
+	assert set(made["created"]) == set(names) and not made["failed"]
+	leads = frappe.get_all("Campaign Response", filters={"name": ("in", names)}, pluck="lead")
+	assert len(set(leads)) == 2 and all(
+		frappe.db.get_value("Lead", lead, "campaign_name") == campaign for lead in leads
+	)
+	again = convert_responses(names, "Opportunity")
+	opportunities = set(again["created"].values())
+	assert len(opportunities) == 2
+	assert {frappe.db.get_value("Opportunity", o, "party_name") for o in opportunities} == set(leads)
+	with pytest.raises(frappe.ValidationError, match="Lead or an Opportunity"):
+		convert_responses(names, "Customer")
+
+
+def test_a_sales_user_cannot_convert_in_bulk():
+	from crm_marketing_app.campaign_execution.responses import convert_responses
+
+	_contact, response = contact_response(make_campaign(company=default_company()).name)
+	frappe.set_user(make_user(["Sales User"], "bulk-sales"))
+	with pytest.raises(frappe.PermissionError):
+		convert_responses([response.name], "Lead")
+
+
 def test_activity_of_another_campaign_is_refused():
 	first, second = make_campaign().name, make_campaign().name
 	activity = make_activity(first)
@@ -207,7 +270,7 @@ def register(campaign, email, **extra):
 
 
 def test_registration_of_an_unknown_email_creates_a_lead_and_a_registered_response():
-	campaign = make_campaign(company=default_company(), campaign_status="Approved").name
+	campaign = make_campaign(company=default_company(), state="Approved").name
 	email = f"guest-{random_string(6).lower()}@example.com"
 
 	register(campaign, email, response_type="Purchased", notes="injected")
@@ -244,7 +307,7 @@ def test_registration_of_a_known_email_reuses_the_lead_and_refuses_a_second_regi
 
 
 def test_registration_for_a_closed_event_is_refused():
-	campaign = make_campaign(campaign_status="Cancelled").name
+	campaign = make_campaign(state="Rejected").name
 	email = f"late-{random_string(6).lower()}@example.com"
 	with pytest.raises(frappe.ValidationError, match="closed"):
 		register(campaign, email)
@@ -337,5 +400,5 @@ def test_registration_page_names_only_an_open_event_and_escapes_its_name():
 	assert introduction(open_event).startswith(
 		"Register for <strong>{}</strong>".format(name.replace("&", "&amp;"))
 	)
-	assert introduction(make_campaign(campaign_status="Cancelled").name) is None
+	assert introduction(make_campaign(state="Rejected").name) is None
 	assert introduction("no such campaign") is None

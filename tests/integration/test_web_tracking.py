@@ -31,7 +31,7 @@ from tests.integration.helpers import (
 	make_user,
 )
 from tests.integration.test_revenue_attribution import attribution_settings, order, rows_of
-from tests.server import Client, run_site_jobs, serve
+from tests.served_site import Client, run_site_jobs, serve_site
 
 SETTINGS = "CRM Marketing Settings"
 VISIT_POINTS = 7
@@ -40,7 +40,7 @@ PASSWORD = "Web-Track-2026!"
 
 @pytest.fixture(scope="module")
 def served(site):
-	with serve() as url:
+	with serve_site("web-tracking-serve") as url:
 		yield url
 
 

@@ -87,6 +87,6 @@ def test_unknown_model_and_bad_window_are_refused():
 def test_roi_and_cost_per_unit():
 	assert attribution.roi(5000, 1500) == 233.33
 	assert attribution.roi(3000, 1500) == 100.0
-	assert attribution.roi(3000, 0) == 0.0
+	assert attribution.roi(3000, 0) is None
 	assert attribution.per_unit(1500, 4) == 375.0
 	assert attribution.per_unit(1500, 0) is None

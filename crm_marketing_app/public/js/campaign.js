@@ -1,16 +1,22 @@
 frappe.ui.form.on("Campaign", {
 	refresh(frm) {
-		if (!frm.is_new()) crm_marketing_show_revenue(frm);
+		// costs and revenue are at permlevel 1: marketing roles and Accounts User
+		if (!frm.is_new() && frm.perm[1] && frm.perm[1].read) crm_marketing_show_revenue(frm);
+		// ERPNext's "View Leads" opens a list an accountant may not read.
+		if (!frappe.model.can_read("Lead")) frm.remove_custom_button(__("View Leads"));
 	},
 });
 
 // Budget used, revenue and ROI on the form's dashboard, with links to the attributed documents.
+// A save refreshes the form twice; only the answer to the latest refresh is drawn, so the stats
+// row appears once.
 function crm_marketing_show_revenue(frm) {
+	const request = (frm.crm_revenue_request = (frm.crm_revenue_request || 0) + 1);
 	frappe.call({
 		method: "crm_marketing_app.attribution.dashboard.get_campaign_revenue",
 		args: { campaign: frm.doc.name },
 		callback: ({ message: data }) => {
-			if (!data) return;
+			if (!data || request !== frm.crm_revenue_request) return;
 			const currency = data.currency;
 			if (data.budget_used !== null) {
 				const used = data.budget_used;
@@ -69,7 +75,9 @@ function crm_marketing_show_revenue(frm) {
 
 frappe.ui.form.on("Campaign", {
 	refresh(frm) {
-		if (!frm.is_new()) crm_marketing_add_copy_button(frm);
+		// Copying creates a campaign and its activities: only for those who may create both.
+		const may_copy = frappe.model.can_create("Campaign") && frappe.model.can_create("Campaign Activity");
+		if (!frm.is_new() && may_copy) crm_marketing_add_copy_button(frm);
 	},
 });
 

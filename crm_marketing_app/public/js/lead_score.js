@@ -1,10 +1,13 @@
-// Score breakdown on the Lead and Contact forms (loaded for both, so register once).
+// Score breakdown beside the score on the Lead and Contact forms (loaded for both, so register once).
 frappe.provide("crm_marketing.scoring");
 
 if (!crm_marketing.scoring.form_registered) {
 	crm_marketing.scoring.form_registered = true;
 
 	crm_marketing.scoring.show_breakdown = (frm) => {
+		const field = frm.fields_dict.score_breakdown;
+		if (!field) return;
+		field.$wrapper.empty();
 		if (frm.is_new()) return;
 		frappe.call({
 			method: "crm_marketing_app.api.explain_score",
@@ -20,15 +23,14 @@ if (!crm_marketing.scoring.form_registered) {
 						</tr>`
 					)
 					.join("");
-				frm.dashboard.add_section(
-					`<table class="table table-condensed small">
+				field.$wrapper.html(
+					`<label class="control-label">${__("Score Breakdown")}</label>
+					<table class="table table-condensed small">
 						<thead><tr><th>${__("Rule")}</th><th class="text-right">${__("Points")}</th><th>${__("Why")}</th></tr></thead>
 						<tbody>${rows}</tbody>
 						<tfoot><tr><th>${__("Score")}</th><th class="text-right">${message.score}</th><th>${__(message.grade)}</th></tr></tfoot>
-					</table>`,
-					__("Score Breakdown")
+					</table>`
 				);
-				frm.dashboard.show();
 			},
 		});
 	};

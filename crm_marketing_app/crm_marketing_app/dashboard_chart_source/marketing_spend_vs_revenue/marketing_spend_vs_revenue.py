@@ -6,6 +6,7 @@ from frappe.utils import getdate, today
 from frappe.utils.dashboard import cache_source
 
 from crm_marketing_app.engine.months import by_month, last_months
+from crm_marketing_app.permissions import check_money_access
 
 MONTHS = 12
 
@@ -23,6 +24,7 @@ def get(
 	time_interval: str | None = None,
 	heatmap_year: str | None = None,
 ) -> dict:
+	check_money_access("Campaign Activity")
 	months = last_months(getdate(today()), MONTHS)
 	return {
 		"labels": [frappe.utils.formatdate(m, "MMM yy") for m in months],

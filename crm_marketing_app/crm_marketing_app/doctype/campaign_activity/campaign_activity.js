@@ -53,14 +53,30 @@ function crm_marketing_add_distribute_button(frm) {
 	}).addClass("btn-primary");
 }
 
-// The last run's counts: members reached and members skipped by reason.
+// Members reached over all runs and the last run's counts, as indicators and one readable sentence
+// in place of the raw JSON field.
 function crm_marketing_show_distribution_log(frm) {
+	frm.toggle_display("distribution_log", false);
 	if (!frm.doc.distribution_log) return;
 	const log = typeof frm.doc.distribution_log === "string" ? JSON.parse(frm.doc.distribution_log) : frm.doc.distribution_log;
-	frm.dashboard.add_indicator(__("Sent: {0}", [log.sent || 0]), log.sent ? "green" : "gray");
-	Object.entries(log.skipped || {}).forEach(([reason, count]) => {
+	// "Sent" fits a message; a phone call or a meeting becomes someone's task, a letter gets printed.
+	const reached = {
+		"Phone Call": __("Calls assigned: {0}", [log.sent || 0]),
+		Meeting: __("Invited: {0}", [log.sent || 0]),
+		Letter: __("Letters prepared: {0}", [log.sent || 0]),
+	}[frm.doc.channel] || __("Sent: {0}", [log.sent || 0]);
+	frm.dashboard.add_indicator(reached, log.sent ? "green" : "gray");
+	const skipped = Object.entries(log.skipped || {});
+	skipped.forEach(([reason, count]) => {
 		frm.dashboard.add_indicator(`${CRM_SKIP_REASONS[reason] || reason}: ${count}`, "orange");
 	});
+	const when = frm.doc.last_distributed_on ? frappe.datetime.str_to_user(frm.doc.last_distributed_on) : "";
+	let text = __("Last distribution {0}: {1} of {2} members reached.", [when, log.sent || 0, log.audience || 0]);
+	if (skipped.length) {
+		const reasons = skipped.map(([reason, count]) => `${(CRM_SKIP_REASONS[reason] || reason).toLowerCase()}: ${count}`);
+		text += " " + __("Skipped: {0}.", [reasons.join(", ")]);
+	}
+	frm.set_intro(text, log.sent ? "green" : "orange");
 }
 
 // The cost side: linked purchase invoices set the actual cost, so it is read-only while any are linked.

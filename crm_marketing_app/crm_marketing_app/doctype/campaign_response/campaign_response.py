@@ -56,6 +56,7 @@ class CampaignResponse(Document):
 		if frappe.flags.in_web_form and self.is_new():
 			registration.prepare(self)
 		self.fill_from_activity()
+		self.full_name = self.full_name or responses.respondent_name(self)
 
 	def on_update(self):
 		before = self.get_doc_before_save()

@@ -16,6 +16,7 @@ class CRMMarketingSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		allow_unapproved_distribution: DF.Check
 		attribution_model: DF.Literal["First Touch", "Last Touch", "Linear", "Position Based", "Time Decay"]
 		attribution_window_days: DF.Int
 		beacon_limit_per_ip: DF.Int

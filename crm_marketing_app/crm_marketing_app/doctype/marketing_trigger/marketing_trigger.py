@@ -2,12 +2,11 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
-from frappe.utils.jinja import get_jenv
 from frappe.utils.nestedset import get_ancestors_of
-from jinja2 import TemplateSyntaxError
 
 from crm_marketing_app import jobs
 from crm_marketing_app.automation import runner
+from crm_marketing_app.engine import templating
 from crm_marketing_app.engine.triggers import check_action, check_item_group, check_trigger, unused_fields
 from crm_marketing_app.utils import engine_errors
 
@@ -89,18 +88,15 @@ class MarketingTrigger(Document):
 			self._check_template()
 
 	def _check_template(self):
-		try:
-			get_jenv().parse(self.description)
-		except TemplateSyntaxError as e:
-			frappe.throw(
-				_("The Description template has an error on line {0}: {1}").format(e.lineno, e.message)
-			)
+		"""The template parses, and renders for the newest record of the event's kind."""
+		with engine_errors(_("Invalid template")):
+			templating.check(self.description)
 		ctx = runner.sample_context(self, frappe.utils.getdate(nowdate()))
 		if ctx is None:
 			return
 		try:
 			runner.render(self.description, ctx)
-		except Exception as e:
+		except frappe.ValidationError as e:
 			frappe.throw(
 				_("The Description template fails to render for {0} {1}: {2}").format(
 					_(ctx["doc"].doctype), ctx["doc"].name, e

@@ -2,18 +2,18 @@
 frappe.ui.form.on("Target List", {
 	refresh(frm) {
 		frm.trigger("show_preview");
-		if (frm.is_new()) return;
+		// Each action only for who may run it: refresh and merge write this list, copy writes another,
+		// export creates an Email Group. A reader (Sales User) gets none.
+		if (frm.is_new() || !frm.perm[0].write) return;
 		// the job announces itself; its realtime event reloads the form when it is done
 		frm.add_custom_button(__("Refresh Members"), () => frm.call("refresh_members"));
 		frm.add_custom_button(__("Merge"), () => merge_dialog(frm), __("Members"));
 		frm.add_custom_button(__("Copy Members"), () => copy_dialog(frm), __("Members"));
-		frm.add_custom_button(__("Export to Email Group"), () =>
-			frm.call("export_to_email_group").then((r) => frappe.set_route("Form", "Email Group", r.message))
-		, __("Members"));
-		frappe.realtime.off("target_list_refreshed");
-		frappe.realtime.on("target_list_refreshed", (data) => {
-			if (data.name === frm.doc.name) frm.reload_doc();
-		});
+		if (frappe.model.can_create("Email Group")) {
+			frm.add_custom_button(__("Export to Email Group"), () =>
+				frm.call("export_to_email_group").then((r) => frappe.set_route("Form", "Email Group", r.message))
+			, __("Members"));
+		}
 	},
 	list_type: (frm) => frm.trigger("show_preview"),
 	member_doctype: (frm) => frm.trigger("show_preview"),
@@ -98,4 +98,88 @@ function copy_dialog(frm) {
 			),
 		__("Copy Members")
 	);
+}
+
+// Condition picker: "Add Condition" on the conditions table picks a field of the member DocType or
+// a derived measure by its translated label (crm_marketing_app.target_lists.picker.condition_fields),
+// offers the operators that fit it and the value widget of its type (date picker, link, select, …).
+frappe.ui.form.on("Target List", {
+	refresh(frm) {
+		const grid = frm.fields_dict.conditions.grid;
+		if (!frm.perm[0].write || grid.crm_picker_button) return;
+		grid.crm_picker_button = grid.add_custom_button(__("Add Condition"), () => condition_dialog(frm));
+	},
+});
+
+// One value field per widget type; the dialog shows the one the chosen field needs.
+const CONDITION_WIDGETS = ["Data", "Int", "Float", "Currency", "Date", "Datetime", "Check", "Select", "Link"];
+const LIST_OPERATORS = ["in", "not in", "like", "not like"];
+
+function condition_dialog(frm) {
+	if (!frm.doc.member_doctype) {
+		frappe.msgprint(__("Choose the Member Type first"));
+		return;
+	}
+	frappe
+		.xcall("crm_marketing_app.target_lists.picker.condition_fields", { member_doctype: frm.doc.member_doctype })
+		.then((fields) => {
+			const by_name = Object.fromEntries(fields.map((f) => [f.fieldname, f]));
+			const dialog = new frappe.ui.Dialog({
+				title: __("Add Condition"),
+				fields: [
+					{
+						fieldname: "field",
+						fieldtype: "Autocomplete",
+						label: __("Field"),
+						reqd: 1,
+						options: fields.map((f) => ({ value: f.fieldname, label: `${f.label} · ${f.group}` })),
+						onchange: () => show_widget(dialog, by_name),
+					},
+					{ fieldname: "operator", fieldtype: "Select", label: __("Operator"), reqd: 1, onchange: () => show_widget(dialog, by_name, true) },
+					...CONDITION_WIDGETS.map((fieldtype) => ({
+						fieldname: `value_${fieldtype.toLowerCase()}`,
+						fieldtype,
+						label: __("Value"),
+						hidden: 1,
+					})),
+				],
+				primary_action_label: __("Add"),
+				primary_action(values) {
+					const widget = dialog.crm_widget;
+					let value = widget ? values[`value_${widget.toLowerCase()}`] : null;
+					if (widget === "Check") value = value ? "1" : "0";
+					frm.add_child("conditions", { field: values.field, operator: values.operator, value: value ?? "" });
+					frm.refresh_field("conditions");
+					frm.dirty();
+					frm.trigger("show_preview");
+					dialog.hide();
+				},
+			});
+			dialog.show();
+			frm.crm_condition_dialog = dialog;
+		});
+}
+
+function show_widget(dialog, by_name, operator_changed) {
+	const spec = by_name[dialog.get_value("field")];
+	if (!spec) return;
+	if (!operator_changed) {
+		dialog.set_df_property("operator", "options", spec.operators);
+		dialog.set_value("operator", spec.operators[0]);
+	}
+	const operator = dialog.get_value("operator");
+	let widget = spec.fieldtype;
+	if (["is set", "is not set"].includes(operator)) widget = null;
+	else if (LIST_OPERATORS.includes(operator)) widget = "Data";
+	for (const fieldtype of CONDITION_WIDGETS) {
+		dialog.set_df_property(`value_${fieldtype.toLowerCase()}`, "hidden", fieldtype !== widget);
+	}
+	if (widget === "Select") {
+		dialog.set_df_property("value_select", "options", [""].concat((spec.options || []).map((o) => ({ value: o, label: __(o) }))));
+	}
+	if (widget === "Link") dialog.set_df_property("value_link", "options", spec.options);
+	if (widget === "Data" && LIST_OPERATORS.includes(operator)) {
+		dialog.set_df_property("value_data", "description", operator.endsWith("in") ? __("Comma separated values") : "");
+	}
+	dialog.crm_widget = widget;
 }

@@ -2,6 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_marketing_app.campaign_execution import eligibility
 from crm_marketing_app.target_lists import members
 from crm_marketing_app.target_lists.query import member_rows
 
@@ -37,6 +38,18 @@ class TargetListMember(Document):
 			if frappe.flags.in_import:
 				self.source = "Import"
 			self._fill_from_record(target_list)
+		elif self.status == "Active" and self.has_value_changed("status"):
+			self._check_reachable()
+
+	def _check_reachable(self):
+		member = {"member_doctype": self.member_doctype, "member": self.member, "email": self.email}
+		if eligibility.unsubscribed([member], target_list=self.target_list):
+			frappe.throw(
+				_("{0} has unsubscribed and cannot be made Active again on a list").format(
+					self.member_name or self.member
+				),
+				title=_("Unsubscribed"),
+			)
 
 	def _fill_from_record(self, target_list):
 		rows, table = member_rows(target_list)

@@ -1,6 +1,8 @@
 """Campaign Funnel: per stage of the campaign's Marketing Funnel the actual count, the conversion from
 the previous stage, the planned and the reference conversion (completed campaigns of the same type), and
-the deviations, flagged beyond the funnel's tolerance."""
+the deviations, flagged beyond the funnel's tolerance. The reference needs the funnel's minimum of
+past campaigns; the summary shows how many there were. The funnel chart is drawn by the report's
+script from the rows (Frappe Charts has no funnel)."""
 
 import frappe
 from frappe import _
@@ -19,10 +21,10 @@ def execute(filters=None):
 		frappe.throw(
 			_("Campaign {0} has no Marketing Funnel; choose one").format(frappe.bold(filters.campaign))
 		)
-	rows = funnel_stages(filters.campaign, funnel)
+	rows, reference = funnel_stages(filters.campaign, funnel)
 	for row in rows:
 		row["entry_event"] = _(row["entry_event"])
-	return columns(), rows, None, chart(rows)
+	return columns(), rows, None, None, summary(reference)
 
 
 def columns():
@@ -31,7 +33,7 @@ def columns():
 		report_column("entry_event", _("Entry Event"), "Data", 130),
 		report_column("kpi", _("KPI"), "Data", 180),
 		report_column("actual", _("Actual"), "Int", 90),
-		report_column("planned_count", _("Planned"), "Float", 90),
+		report_column("planned_count", _("Planned"), "Int", 90),
 		report_column("conversion", _("Conversion (%)"), "Percent"),
 		report_column("planned_conversion", _("Planned Conversion (%)"), "Percent", 150),
 		report_column("reference_conversion", _("Reference Conversion (%)"), "Percent", 160),
@@ -41,17 +43,14 @@ def columns():
 	]
 
 
-def chart(rows):
-	"""Stages as descending bars: the funnel, actual beside plan."""
-	return {
-		"data": {
-			"labels": [row["stage"] for row in rows],
-			"datasets": [
-				{"name": _("Actual"), "values": [row["actual"] for row in rows]},
-				{"name": _("Planned"), "values": [row["planned_count"] for row in rows]},
-			],
+def summary(reference: dict) -> list[dict]:
+	enough = reference["past_campaigns"] >= reference["minimum"]
+	return [
+		{
+			"label": _("Reference Campaigns"),
+			"value": reference["past_campaigns"],
+			"datatype": "Int",
+			"indicator": "Green" if enough else "Orange",
 		},
-		"type": "bar",
-		"barOptions": {"spaceRatio": 0.2},
-		"colors": ["#5e64ff", "#c5cae9"],
-	}
+		{"label": _("Minimum for a Reference"), "value": reference["minimum"], "datatype": "Int"},
+	]

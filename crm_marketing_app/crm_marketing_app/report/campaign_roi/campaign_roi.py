@@ -3,7 +3,9 @@
 Costs, leads and opportunities are campaign totals (Campaign rollups and its
 Opportunities); attributed revenue, orders and new customers count the Campaign
 Attribution rows dated in the period and, if given, of one attribution model.
-A new customer is an attributed customer created on or after the campaign's start.
+A new customer is an attributed customer whose first order in the sales history
+falls inside the campaign (start to end, an open end running on): a long-standing
+buyer created late, by an import say, is not new.
 """
 
 from collections import defaultdict
@@ -11,10 +13,11 @@ from collections import defaultdict
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder.functions import Count, Min, Sum
 
 from crm_marketing_app.engine.attribution import budget_used, per_unit, roi
 from crm_marketing_app.funnels import COMPLETED, stage_counts
+from crm_marketing_app.sales_history import sales_documents
 from crm_marketing_app.utils import report_column
 
 
@@ -34,8 +37,9 @@ def execute(filters=None):
 		rows.append(
 			{
 				"campaign": c.name,
-				"campaign_type": c.campaign_type,
-				"campaign_status": c.campaign_status,
+				"campaign_type": _(c.campaign_type) if c.campaign_type else None,
+				"campaign_status": _(c.campaign_status) if c.campaign_status else None,
+				"currency": currency_of(c.company),
 				"budget": c.budget,
 				"planned_cost": c.planned_cost,
 				"actual_cost": c.actual_cost,
@@ -66,8 +70,16 @@ def get_campaigns(filters):
 		c.planned_cost,
 		c.actual_cost,
 		c.leads_generated,
+		c.company,
 	)
 	return of_filters(query, c, filters).orderby(c.name).run(as_dict=True)
+
+
+def currency_of(company: str | None) -> str:
+	"""The campaign's company currency: attributions and costs are in it."""
+	if company:
+		return frappe.get_cached_value("Company", company, "default_currency")
+	return frappe.db.get_default("currency")
 
 
 def of_filters(query, campaign, filters):
@@ -91,18 +103,22 @@ def overlaps(campaign, filters) -> bool:
 
 def attributed(filters) -> dict:
 	"""{campaign: revenue, orders, new_customers} from Campaign Attribution, one grouped query."""
-	ca, c, cust = (
-		frappe.qb.DocType("Campaign Attribution"),
-		frappe.qb.DocType("Campaign"),
-		frappe.qb.DocType("Customer"),
+	ca, c = frappe.qb.DocType("Campaign Attribution"), frappe.qb.DocType("Campaign")
+	docs = sales_documents().as_("docs")
+	first = (
+		frappe.qb.from_(docs)
+		.select(docs.customer, Min(docs.posting_date).as_("first_date"))
+		.groupby(docs.customer)
+		.as_("first")
 	)
-	new_customer = Case().when(cust.creation >= c.start_date, ca.customer)
+	inside = (first.first_date >= c.start_date) & (c.end_date.isnull() | (first.first_date <= c.end_date))
+	new_customer = Case().when(inside, ca.customer)
 	query = (
 		frappe.qb.from_(ca)
 		.join(c)
 		.on(c.name == ca.campaign)
-		.left_join(cust)
-		.on(cust.name == ca.customer)
+		.left_join(first)
+		.on(first.customer == ca.customer)
 		.select(
 			ca.campaign,
 			Sum(ca.amount).as_("revenue"),
@@ -144,35 +160,38 @@ def past_average(completed: list, campaign: str) -> dict:
 	if not past:
 		return {"past_campaigns": 0}
 	costs_per_lead = [per_unit(p.actual_cost, p.leads_generated) for p in past if p.leads_generated]
+	rois = [p.roi for p in past if p.actual_cost]  # without a cost there is no ROI to average
 	return {
 		"past_campaigns": len(past),
-		"past_roi": round(sum(p.roi for p in past) / len(past), 2),
+		"past_roi": round(sum(rois) / len(rois), 2) if rois else None,
 		"past_revenue": round(sum(p.attributed_revenue for p in past) / len(past), 2),
 		"past_cost_per_lead": round(sum(costs_per_lead) / len(costs_per_lead), 2) if costs_per_lead else None,
 	}
 
 
 def columns():
+	money = {"options": "currency"}  # each row in its campaign's company currency
 	return [
 		report_column("campaign", _("Campaign"), "Link", 200, options="Campaign"),
 		report_column("campaign_type", _("Campaign Type"), "Data", 110),
 		report_column("campaign_status", _("Campaign Status"), "Data", 100),
-		report_column("budget", _("Budget"), "Currency"),
-		report_column("planned_cost", _("Planned Cost"), "Currency"),
-		report_column("actual_cost", _("Actual Cost"), "Currency"),
+		report_column("budget", _("Budget"), "Currency", **money),
+		report_column("planned_cost", _("Planned Cost"), "Currency", **money),
+		report_column("actual_cost", _("Actual Cost"), "Currency", **money),
 		report_column("budget_used", _("Budget Used (%)"), "Percent", 100),
 		report_column("leads", _("Leads"), "Int", 80),
 		report_column("opportunities", _("Opportunities"), "Int", 100),
 		report_column("orders", _("Orders"), "Int", 80),
 		report_column("new_customers", _("New Customers"), "Int", 110),
-		report_column("attributed_revenue", _("Attributed Revenue"), "Currency", 140),
+		report_column("attributed_revenue", _("Attributed Revenue"), "Currency", 140, **money),
 		report_column("roi", _("ROI (%)"), "Percent", 90),
-		report_column("cost_per_lead", _("Cost per Lead"), "Currency"),
-		report_column("cost_per_new_customer", _("Cost per New Customer"), "Currency", 150),
+		report_column("cost_per_lead", _("Cost per Lead"), "Currency", **money),
+		report_column("cost_per_new_customer", _("Cost per New Customer"), "Currency", 150, **money),
 		report_column("past_campaigns", _("Past Campaigns of Type"), "Int", 110),
 		report_column("past_roi", _("Past Average ROI (%)"), "Percent", 130),
-		report_column("past_revenue", _("Past Average Revenue"), "Currency", 140),
-		report_column("past_cost_per_lead", _("Past Average Cost per Lead"), "Currency", 160),
+		report_column("past_revenue", _("Past Average Revenue"), "Currency", 140, **money),
+		report_column("past_cost_per_lead", _("Past Average Cost per Lead"), "Currency", 160, **money),
+		report_column("currency", _("Currency"), "Link", 80, options="Currency", hidden=1),
 	]
 
 

@@ -14,14 +14,22 @@ const CRM_RFM_SEGMENTS = [
 frappe.query_reports["Customer Segments"] = {
 	filters: [
 		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
 		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date" },
 		{ fieldname: "as_of_date", label: __("As of Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
 		{
+			// A Select, so the chosen value names itself: a bare number filter shows no label once set.
 			fieldname: "lifetime_years",
 			label: __("Expected Lifetime (Years)"),
-			fieldtype: "Float",
-			default: 3,
-			description: __("Lifetime value = average order value × orders per year × these years"),
+			fieldtype: "Select",
+			default: "3",
+			options: [1, 2, 3, 5, 10].map((years) => ({
+				value: String(years),
+				label: __("Expected lifetime: {0} years", [years]),
+			})),
+			description: __(
+				"Lifetime value = average order value × orders per year × these years, or the years the customer has already bought if longer"
+			),
 		},
 		{
 			fieldname: "segment",

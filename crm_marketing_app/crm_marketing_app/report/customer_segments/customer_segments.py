@@ -35,6 +35,7 @@ def execute(filters=None):
 			"monetary": s.monetary,
 			"rfm": f"{s.recency}{s.frequency}{s.monetary}",
 			"segment": _(s.segment),
+			"revenue": s.revenue,
 			"average_order": s.average_order,
 			"lifetime_value": s.lifetime_value,
 		}
@@ -55,6 +56,7 @@ def columns():
 		report_column("monetary", _("Monetary"), "Int", 90),
 		report_column("rfm", _("RFM"), "Data", 70),
 		report_column("segment", _("Segment"), "Data", 150),
+		report_column("revenue", _("Total Revenue"), "Currency", 140),
 		report_column("average_order", _("Average Order Value"), "Currency", 140),
 		report_column("lifetime_value", _("Lifetime Value"), "Currency", 140),
 	]

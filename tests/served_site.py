@@ -1,9 +1,10 @@
-"""The site served over HTTP by Frappe's own web server, for the browser and HTTP tests and the benchmarks.
+"""The bench's web server for `$CRM_SITE` on a free port of 127.0.0.1, for tests and benchmarks over HTTP.
 
-`serve()` starts `frappe serve` for `$CRM_SITE` on a free port of 127.0.0.1 and yields its base URL;
-`run_site_jobs()` runs the background jobs the served site queued, as a worker would.
+The server is another process: it sees only committed data. `run_site_jobs()` runs the background jobs
+it queued, as a worker would; `Client` is a minimal browser that talks only to it.
 """
 
+import contextlib
 import http.client
 import os
 import socket
@@ -11,14 +12,12 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 
 import pytest
 
 from tests.site import BENCH, SITE
 
 PYTHON = os.path.join(BENCH, "env", "bin", "python")
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def frappe_cli(*args: str) -> list[str]:
@@ -31,12 +30,11 @@ def free_port() -> int:
 		return s.getsockname()[1]
 
 
-@contextmanager
-def serve():
-	"""The bench's web server for the site on a free port, stopped afterwards (it imports the app from
-	`$PYTHONPATH`, as the tests do)."""
+@contextlib.contextmanager
+def serve_site(log_prefix: str = "serve"):
+	"""Yields the base URL of a running `frappe serve`; stops it afterwards."""
 	port = free_port()
-	log = open(os.path.join(BENCH, "logs", f"test-serve-{port}.log"), "w")
+	log = open(os.path.join(BENCH, "logs", f"{log_prefix}-{port}.log"), "w")
 	server = subprocess.Popen(
 		frappe_cli("serve", "--port", str(port), "--noreload"),
 		cwd=os.path.join(BENCH, "sites"),
@@ -46,7 +44,7 @@ def serve():
 	)
 	url = f"http://127.0.0.1:{port}"
 	try:
-		for _ in range(240):
+		for _ in range(120):
 			if server.poll() is not None:
 				pytest.fail(f"the web server exited with {server.returncode}; see {log.name}")
 			try:
@@ -70,7 +68,7 @@ def serve():
 def run_site_jobs() -> str:
 	"""Runs the jobs queued for the site (by the served site), as a worker would; returns its output."""
 	done = subprocess.run(
-		[PYTHON, os.path.join(HERE, "e2e", "run_site_jobs.py"), SITE],
+		[PYTHON, os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e", "run_site_jobs.py"), SITE],
 		cwd=os.path.join(BENCH, "sites"),
 		check=True,
 		capture_output=True,

@@ -51,7 +51,7 @@ def world(site, served):
 	site.db.rollback()
 	site.set_user("Administrator")
 	promo = f"WEB{random_string(6).upper()}"
-	campaign = make_campaign(company=default_company(), campaign_status="Approved", promo_code=promo).name
+	campaign = make_campaign("Approved", company=default_company(), promo_code=promo).name
 	activity = frappe.get_doc(
 		{
 			"doctype": "Campaign Activity",

@@ -70,6 +70,8 @@ doc_events = {
 		"on_cancel": "crm_marketing_app.overrides.sales_transaction.on_cancel",
 	},
 	"Lead": {
+		"before_insert": "crm_marketing_app.overrides.lead.before_insert",
+		"after_insert": "crm_marketing_app.overrides.lead.after_insert",
 		"validate": "crm_marketing_app.overrides.lead.validate",
 		"on_update": "crm_marketing_app.overrides.lead.on_update",
 		"after_delete": "crm_marketing_app.overrides.lead.after_delete",
@@ -79,6 +81,7 @@ doc_events = {
 		"after_delete": "crm_marketing_app.overrides.opportunity.after_delete",
 	},
 	"Contact": {
+		"after_insert": "crm_marketing_app.overrides.contact.after_insert",
 		"validate": "crm_marketing_app.overrides.contact.validate",
 		"on_update": "crm_marketing_app.overrides.contact.on_update",
 	},
@@ -110,6 +113,10 @@ scheduler_events = {
 		"crm_marketing_app.tasks.refresh_dynamic_lists",
 	],
 }
+
+# Page views and downloads of identified visitors (campaign_execution/web_tracking.py); a www page,
+# so it carries this site's beacon key.
+web_include_js = ["crm_web_tracking.js"]
 
 doctype_js = {
 	"Campaign": "public/js/campaign.js",

@@ -9,15 +9,7 @@ MODULE = "CRM Marketing App"
 MARKETING_ROLES = ("Marketing Manager", "Marketing User")
 WORKFLOW = "Campaign Approval"
 
-SETTINGS_DEFAULTS = {
-	"hot_threshold": 50,
-	"warm_threshold": 20,
-	"attribution_model": "Last Touch",
-	"attribution_window_days": 90,
-	"buying_now_days": 365,
-}
-# Defaults where 0 is a choice (no cap): set only while the field was never saved.
-SETTINGS_DEFAULTS_UNSET = {"max_messages_per_week": 3}
+SETTINGS = "CRM Marketing Settings"
 
 # Costs, revenue and ROI: fields at this level are read by the marketing roles and Accounts User only.
 MONEY_PERMLEVEL = 1
@@ -102,12 +94,15 @@ def after_migrate():
 
 
 def set_settings_defaults():
-	for field, value in SETTINGS_DEFAULTS.items():
-		if frappe.db.get_single_value("CRM Marketing Settings", field) in (None, "", 0):
-			frappe.db.set_single_value("CRM Marketing Settings", field, value)
-	for field, value in SETTINGS_DEFAULTS_UNSET.items():
-		if not frappe.db.exists("Singles", {"doctype": "CRM Marketing Settings", "field": field}):
-			frappe.db.set_single_value("CRM Marketing Settings", field, value)
+	"""The DocType default of each settings field without a value: a Single's new field gets none
+	on migrate. A Check stored as 0 was switched off on purpose and stays off."""
+	singles = frappe.qb.Table("tabSingles")
+	stored = dict(
+		frappe.qb.from_(singles).select(singles.field, singles.value).where(singles.doctype == SETTINGS).run()
+	)
+	for df in frappe.get_meta(SETTINGS).fields:
+		if df.default is not None and stored.get(df.fieldname) in (None, ""):
+			frappe.db.set_single_value(SETTINGS, df.fieldname, df.default)
 
 
 def grant_host_permissions():

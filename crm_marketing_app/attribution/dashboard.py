@@ -1,5 +1,5 @@
-"""The Campaign form's revenue dashboard: budget used, revenue, ROI and the attributed documents,
-and its Connections, counted the same way."""
+"""The Campaign form's revenue dashboard: budget used, revenue, ROI, the attributed documents and
+the web traffic, and its Connections, counted the same way."""
 
 import json
 
@@ -7,6 +7,7 @@ import frappe
 from frappe.desk.notifications import get_open_count
 from frappe.query_builder.functions import Count, Sum
 
+from crm_marketing_app.campaign_execution.web_tracking import campaign_web_traffic
 from crm_marketing_app.engine.attribution import budget_used
 from crm_marketing_app.engine.errors import _ as mark_translatable
 from crm_marketing_app.permissions import check_money_access
@@ -22,6 +23,7 @@ def get_campaign_revenue(campaign: str) -> dict:
 	documents = (
 		attributed_documents(campaign) if frappe.has_permission("Campaign Attribution", "read") else []
 	)
+	web_traffic = campaign_web_traffic(campaign) if frappe.has_permission("Campaign Response", "read") else {}
 	return {
 		"budget": budget or 0,
 		"actual_cost": actual_cost or 0,
@@ -29,6 +31,7 @@ def get_campaign_revenue(campaign: str) -> dict:
 		"attributed_revenue": revenue or 0,
 		"roi": roi or 0,
 		"documents": documents,
+		"web_traffic": web_traffic,
 		"currency": frappe.get_cached_value("Company", company, "default_currency")
 		if company
 		else frappe.db.get_default("currency"),

@@ -12,6 +12,7 @@ from frappe import _
 from frappe.utils import now_datetime, validate_email_address
 
 from crm_marketing_app import jobs
+from crm_marketing_app.campaign_execution import web_tracking
 from crm_marketing_app.campaign_execution.responses import make_lead
 
 CLOSED_STATUSES = ("Completed", "Cancelled")
@@ -82,6 +83,7 @@ def prepare(response) -> None:
 	)
 	doctype, person = "Lead", new_lead(response, email)
 	response.respondent_doctype, response.respondent, response.lead = doctype, person, person
+	web_tracking.identify(doctype, person, response.campaign)
 	# a new address registers at once; its email consent waits for the confirmation link
 	frappe.db.set_value("Lead", person, "email_consent", "Pending")
 	request_confirmation(response, email, "Lead", person, after_commit=True)
@@ -153,6 +155,7 @@ def record_registration(confirmation, doctype: str | None, person: str | None) -
 				"lead": person if doctype == "Lead" else None,
 			}
 		).insert(ignore_permissions=True)
+	web_tracking.identify(doctype, person, confirmation.campaign)
 	return doctype, person
 
 

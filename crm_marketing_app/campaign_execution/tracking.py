@@ -9,6 +9,7 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import now_datetime
 from frappe.utils.password import get_encryption_key
 
+from crm_marketing_app.campaign_execution import web_tracking
 from crm_marketing_app.engine.tracking import TRACKED_EVENTS, sign, verify
 from crm_marketing_app.utils import site_url
 
@@ -48,6 +49,7 @@ def track(a: str, d: str, r: str, e: str, s: str, u: str | None = None):
 	frappe.local.flags.commit = True  # GET requests are not committed by default
 
 	if e == "click":
+		web_tracking.identify_from_link(a, d, r)
 		frappe.local.response["type"] = "redirect"
 		frappe.local.response["location"] = u
 	else:

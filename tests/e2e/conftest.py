@@ -10,12 +10,11 @@ cleared afterwards), so the reports have real figures for the screenshots.
 """
 
 import os
-import subprocess
 
 import pytest
 
-from tests.served_site import PYTHON, serve_site
-from tests.site import BENCH, SITE, connect
+from tests.served_site import run_site_jobs, serve_site
+from tests.site import connect
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -54,15 +53,7 @@ def base_url(site):
 
 def run_background_jobs() -> None:
 	"""Runs the jobs the desk queued for the site (e.g. a distribution), as a worker would."""
-	done = subprocess.run(
-		[PYTHON, os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_site_jobs.py"), SITE],
-		cwd=os.path.join(BENCH, "sites"),
-		check=True,
-		capture_output=True,
-		text=True,
-		timeout=300,
-	)
-	print(done.stdout, done.stderr, sep="\n")  # shown when a test fails
+	print(run_site_jobs())  # shown when a test fails
 
 
 @pytest.fixture(scope="package")

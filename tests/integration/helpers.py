@@ -81,6 +81,21 @@ def make_customer(customer_name: str | None = None, **fields) -> str:
 	)
 
 
+def make_contact(customer: str) -> str:
+	"""A Contact of the customer."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": f"Olena {random_string(4)}",
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		)
+		.insert()
+		.name
+	)
+
+
 def business_date(date=None):
 	"""`date` (today when None) as a date, with its fiscal year in place."""
 	from frappe.utils import getdate, nowdate

@@ -12,6 +12,7 @@ from frappe.utils import add_days, getdate, random_string
 from crm_marketing_app.tasks import recompute_campaign_rollups
 from tests.integration.helpers import (
 	make_campaign,
+	make_contact,
 	make_customer,
 	make_item,
 	make_sales_invoice,
@@ -341,14 +342,8 @@ def test_roi_follows_activity_costs_and_purchase_invoices():
 def test_responses_of_the_customers_contacts_are_touches_too():
 	campaign = make_campaign().name
 	customer, item = make_customer(), make_item()
-	contact = frappe.get_doc(
-		{
-			"doctype": "Contact",
-			"first_name": f"Olena {random_string(4)}",
-			"links": [{"link_doctype": "Customer", "link_name": customer}],
-		}
-	).insert()
-	respond(campaign, "Contact", contact.name, datetime(2025, 6, 28, 15))
+	contact = make_contact(customer)
+	respond(campaign, "Contact", contact, datetime(2025, 6, 28, 15))
 	with attribution_settings("Last Touch"):
 		doc = order(customer, item, 640)
 	assert [(r.campaign, r.model, r.amount) for r in rows_of(doc)] == [(campaign, "Last Touch", 640)]

@@ -52,6 +52,20 @@ function crm_marketing_show_revenue(frm) {
 					behind ? "orange" : "blue"
 				);
 			}
+			const visits = data.web_traffic["Website Visit"];
+			const downloads = data.web_traffic["Downloaded"];
+			if (visits) {
+				frm.dashboard.add_indicator(
+					__("Website Visits: {0} by {1} people", [visits.responses, visits.people]),
+					"blue"
+				);
+			}
+			if (downloads) {
+				frm.dashboard.add_indicator(
+					__("Downloads: {0} by {1} people", [downloads.responses, downloads.people]),
+					"blue"
+				);
+			}
 			const links = data.documents.map(
 				(row) =>
 					`<a href="/app/campaign-attribution?campaign=${encodeURIComponent(frm.doc.name)}&reference_doctype=${encodeURIComponent(row.reference_doctype)}">` +

@@ -25,6 +25,7 @@ class CampaignResponse(Document):
 		notes: DF.SmallText | None
 		opportunity: DF.Link | None
 		organization: DF.Data | None
+		page_url: DF.Data | None
 		phone: DF.Data | None
 		promo_code: DF.Data | None
 		respondent: DF.DynamicLink
@@ -45,6 +46,11 @@ class CampaignResponse(Document):
 			"Purchased",
 			"Unsubscribed",
 		]
+		tracking_key: DF.Data | None
+		utm_campaign: DF.Data | None
+		utm_content: DF.Data | None
+		utm_medium: DF.Data | None
+		utm_source: DF.Data | None
 
 	# end: auto-generated types
 	def validate(self):

@@ -19,10 +19,16 @@ class CRMMarketingSettings(Document):
 		allow_unapproved_distribution: DF.Check
 		attribution_model: DF.Literal["First Touch", "Last Touch", "Linear", "Position Based", "Time Decay"]
 		attribution_window_days: DF.Int
+		beacon_limit_per_ip: DF.Int
+		beacon_limit_per_visitor: DF.Int
 		buying_now_days: DF.Int
 		default_sender: DF.Link | None
+		enable_web_tracking: DF.Check
 		hot_threshold: DF.Int
 		lapsed_after_days: DF.Int
+		tracking_cookie_days: DF.Int
+		tracking_download_extensions: DF.SmallText | None
+		tracking_excluded_paths: DF.SmallText | None
 		warm_threshold: DF.Int
 
 	# end: auto-generated types

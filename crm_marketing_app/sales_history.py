@@ -10,7 +10,7 @@ subqueries, so callers stay set-based.
 
 import frappe
 from frappe.query_builder import Criterion
-from frappe.query_builder.functions import IfNull
+from frappe.query_builder.functions import IfNull, Min
 from pypika.terms import ExistsCriterion, ValueWrapper
 
 
@@ -81,3 +81,22 @@ def sales_lines():
 		for doc, line in [(frappe.qb.DocType(doctype), frappe.qb.DocType(f"{doctype} Item"))]
 	)
 	return orders.union_all(invoices)
+
+
+def first_order_dates():
+	"""Each customer's first date in the sales history, as a derived table `first` (customer, first_date)."""
+	docs = sales_documents().as_("docs")
+	return (
+		frappe.qb.from_(docs)
+		.select(docs.customer, Min(docs.posting_date).as_("first_date"))
+		.groupby(docs.customer)
+		.as_("first")
+	)
+
+
+def first_order_inside(first, campaign):
+	"""A campaign's new customer: their first order in the sales history falls inside the campaign's
+	dates (an open end runs on). One definition for Campaign ROI and the New Customers goal."""
+	return (first.first_date >= campaign.start_date) & (
+		campaign.end_date.isnull() | (first.first_date <= campaign.end_date)
+	)

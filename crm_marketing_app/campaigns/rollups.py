@@ -36,7 +36,7 @@ from frappe.query_builder.functions import Coalesce, Concat, Count, IfNull, Roun
 from crm_marketing_app.activities import counted
 from crm_marketing_app.engine import campaign_goals
 from crm_marketing_app.engine.attribution import ROI_PRECISION
-from crm_marketing_app.sales_history import SOURCES, line_gross_profit
+from crm_marketing_app.sales_history import SOURCES, first_order_dates, first_order_inside, line_gross_profit
 from crm_marketing_app.utils import update_from_groups
 
 COST_FIELDS = ("planned_cost", "actual_cost")
@@ -278,7 +278,7 @@ def _set_goal_actuals(campaigns: list[str], of) -> None:
 		"Attendees": people_of(of, "Attended"),
 		"Responses": people_of(of, goal.response_type),
 		"Opportunities": opportunities_of(of),
-		"New Customers": new_customers_of(of, c.start_date),
+		"New Customers": new_customers_of(of, c),
 	}
 	actual = Case()
 	for metric in campaign_goals.METRICS:
@@ -371,15 +371,15 @@ def opportunities_of(of):
 	return named_or_made_of(of, "Opportunity", "campaign", "opportunity")
 
 
-def new_customers_of(of, start_date):
-	"""Distinct attributed customers created on or after the campaign's start (any, without one)."""
-	ca, customer = frappe.qb.DocType("Campaign Attribution"), frappe.qb.DocType("Customer")
+def new_customers_of(of, campaign):
+	"""Distinct attributed customers whose first order in the sales history falls inside the campaign."""
+	ca, first = frappe.qb.DocType("Campaign Attribution"), first_order_dates()
 	return scalar(
 		frappe.qb.from_(ca)
-		.join(customer)
-		.on(customer.name == ca.customer)
+		.join(first)
+		.on(first.customer == ca.customer)
 		.select(Count(ca.customer).distinct())
-		.where(of(ca.campaign) & (customer.creation >= IfNull(start_date, "1900-01-01")))
+		.where(of(ca.campaign) & first_order_inside(first, campaign))
 	)
 
 

@@ -13,6 +13,7 @@ from tests.integration.helpers import (
 	make_customer,
 	make_item,
 	make_sales_invoice,
+	make_sales_order,
 )
 from tests.integration.test_margin import sell, stock  # noqa: F401 (the stock fixture)
 from tests.integration.test_revenue_attribution import ORDER_DATE, attribution_settings, order, respond
@@ -164,6 +165,18 @@ def test_goals_achieved_after_submits_and_cancels():
 	second_order.cancel()
 	assert goals(campaign)[:2] == [("Orders", 1, 50), ("Revenue", 600, 60)]
 	assert goals(campaign)[7] == ("New Customers", 1, 50)
+
+
+def test_new_customers_goal_counts_first_orders_inside_the_campaign_as_campaign_roi_does():
+	"""A customer created today who has bought since 2020 is no new customer of a 2025 campaign."""
+	campaign = with_goals()
+	old_buyer, newcomer, item = make_customer(), make_customer(), make_item()
+	make_sales_order(old_buyer, [(item, 1, 100)], transaction_date="2020-03-02")
+	order(old_buyer, item, 300, campaign=campaign)
+	order(newcomer, item, 200, campaign=campaign)
+	assert goals(campaign)[7] == ("New Customers", 1, 50)
+	[row] = [r for r in run_report("Campaign ROI", {})["result"] if r["campaign"] == campaign]
+	assert row["new_customers"] == 1
 
 
 @pytest.mark.parametrize(

@@ -16,14 +16,14 @@ from collections import defaultdict
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Concat, Count, Min, Sum
+from frappe.query_builder.functions import Concat, Count, Sum
 
 from crm_marketing_app.campaigns.rollups import CampaignTree
 from crm_marketing_app.engine import plan
 from crm_marketing_app.engine.attribution import budget_used, per_unit, roi
 from crm_marketing_app.funnels import COMPLETED, stage_counts
 from crm_marketing_app.offers.loyalty import loyalty_costs
-from crm_marketing_app.sales_history import sales_documents
+from crm_marketing_app.sales_history import first_order_dates, first_order_inside
 from crm_marketing_app.utils import report_column
 
 
@@ -156,15 +156,8 @@ def attributed(filters, tree: list[str] | None = None) -> dict:
 	"""{campaign: revenue, orders, new_customers} from Campaign Attribution, one grouped query; for a
 	`tree` (a campaign and those under it), the figures of the whole tree, each document once."""
 	ca, c = frappe.qb.DocType("Campaign Attribution"), frappe.qb.DocType("Campaign")
-	docs = sales_documents().as_("docs")
-	first = (
-		frappe.qb.from_(docs)
-		.select(docs.customer, Min(docs.posting_date).as_("first_date"))
-		.groupby(docs.customer)
-		.as_("first")
-	)
-	inside = (first.first_date >= c.start_date) & (c.end_date.isnull() | (first.first_date <= c.end_date))
-	new_customer = Case().when(inside, ca.customer)
+	first = first_order_dates()
+	new_customer = Case().when(first_order_inside(first, c), ca.customer)
 	query = (
 		frappe.qb.from_(ca)
 		.join(c)

@@ -91,7 +91,8 @@ def test_each_reachable_member_gets_one_personal_mail_through_frappes_flush(worl
 		body = html_part(message)
 		assert message["Subject"] == f"News for {lead.first_name}"
 		assert f"Dear {lead.lead_name} of {lead.company_name}" in body
-		assert message["Message-Id"].strip("<>") in {row.message_id for row in rows}
+		# a long site name folds the header: strip the fold's space too
+		assert message["Message-Id"].strip().strip("<>") in {row.message_id for row in rows}
 		# the signed click link of this member works and leads to the landing page
 		click = html.unescape(re.search(r"href=['\"]([^'\"]*e=click[^'\"]*)", body).group(1))
 		params = dict(parse_qsl(urlparse(click).query))

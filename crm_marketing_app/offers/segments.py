@@ -20,13 +20,9 @@ def validate(doc) -> None:
 	if not doc.segment_customer_group:
 		return
 	if doc.member_doctype != "Customer":
-		frappe.throw(
-			_("Only a list of Customers can keep a Customer Group, not a list of {0}").format(
-				_(doc.member_doctype)
-			),
-			frappe.ValidationError,
-			title=_(TITLE),
-		)
+		# Hidden on other lists; Frappe fills a new Link from ERPNext's default Customer Group.
+		doc.segment_customer_group = None
+		return
 	if frappe.db.get_value("Customer Group", doc.segment_customer_group, "is_group"):
 		frappe.throw(
 			_("Customer Group {0} is a group of groups; customers can only be in a leaf group").format(

@@ -69,13 +69,25 @@ def test_pricing_rule_on_a_lists_customer_group_follows_the_refresh():
 	assert (order.items[0].discount_percentage or 0, order.net_total) == (0, LIST_PRICE)
 
 
-@pytest.mark.parametrize("bad", ["lead list", "group of groups", "group of another list"])
+def test_a_list_of_leads_keeps_no_customer_group():
+	"""The desk fills a new list's Customer Group from ERPNext's default: a Lead list still saves, without it."""
+	target = frappe.get_doc(
+		{
+			"doctype": "Target List",
+			"list_name": f"Leads {random_string(6)}",
+			"member_doctype": "Lead",
+			"segment_customer_group": make_customer_group(),
+		}
+	).insert()
+	assert target.segment_customer_group is None
+	assert frappe.db.get_value("Target List", target.name, "segment_customer_group") is None
+
+
+@pytest.mark.parametrize("bad", ["group of groups", "group of another list"])
 def test_bad_segment_group_is_refused(bad):
 	group = make_customer_group()
 	fields = {"member_doctype": "Customer", "segment_customer_group": group}
-	if bad == "lead list":
-		fields["member_doctype"] = "Lead"
-	elif bad == "group of groups":
+	if bad == "group of groups":
 		fields["segment_customer_group"] = "All Customer Groups"
 	else:
 		frappe.get_doc(

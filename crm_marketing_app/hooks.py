@@ -118,16 +118,18 @@ scheduler_events = {
 # so it carries this site's beacon key.
 web_include_js = ["crm_web_tracking.js"]
 
+# journeys.js (Enrol in Journey, the person's journeys) serves the form and the list of the three.
 doctype_js = {
 	"Campaign": "public/js/campaign.js",
-	"Lead": "public/js/lead_score.js",
-	"Contact": "public/js/lead_score.js",
+	"Lead": ["public/js/lead_score.js", "public/js/journeys.js"],
+	"Contact": ["public/js/lead_score.js", "public/js/journeys.js"],
+	"Customer": "public/js/journeys.js",
 }
 
 doctype_list_js = {
-	"Lead": ["public/js/lead_score_list.js", "public/js/add_to_target_list.js"],
-	"Contact": ["public/js/lead_score_list.js", "public/js/add_to_target_list.js"],
-	"Customer": "public/js/add_to_target_list.js",
+	"Lead": ["public/js/lead_score_list.js", "public/js/add_to_target_list.js", "public/js/journeys.js"],
+	"Contact": ["public/js/lead_score_list.js", "public/js/add_to_target_list.js", "public/js/journeys.js"],
+	"Customer": ["public/js/add_to_target_list.js", "public/js/journeys.js"],
 	"Prospect": "public/js/add_to_target_list.js",
 }
 

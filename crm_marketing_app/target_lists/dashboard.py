@@ -1,31 +1,39 @@
-"""Connections from a Lead, Contact or Customer to the Target Lists it is on
-(through Target List Member, whose `member` is a Dynamic Link)."""
+"""Connections from a Lead, Contact or Customer to the Target Lists it is on and the journeys it
+goes through (Target List Member and Journey Enrolment, whose `member` is a Dynamic Link)."""
 
 from frappe import _
 
+from crm_marketing_app.engine.errors import _ as mark_translatable
 
-def _with_target_lists(data, member_doctype: str) -> dict:
+# (group label, DocType naming the person in `member` / `member_doctype`)
+MEMBER_CONNECTIONS = (
+	(mark_translatable("Target Lists"), "Target List Member"),
+	(mark_translatable("Journeys"), "Journey Enrolment"),
+)
+
+
+def _with_member_connections(data, member_doctype: str) -> dict:
 	data = dict(data or {})
 	data.setdefault("fieldname", "member")
 	data["non_standard_fieldnames"] = {
 		**data.get("non_standard_fieldnames", {}),
-		"Target List Member": "member",
+		**{doctype: "member" for _label, doctype in MEMBER_CONNECTIONS},
 	}
 	data["dynamic_links"] = {**data.get("dynamic_links", {}), "member": [member_doctype, "member_doctype"]}
 	data["transactions"] = [
 		*data.get("transactions", []),
-		{"label": _("Target Lists"), "items": ["Target List Member"]},
+		*({"label": _(label), "items": [doctype]} for label, doctype in MEMBER_CONNECTIONS),
 	]
 	return data
 
 
 def lead(data):
-	return _with_target_lists(data, "Lead")
+	return _with_member_connections(data, "Lead")
 
 
 def contact(data):
-	return _with_target_lists(data, "Contact")
+	return _with_member_connections(data, "Contact")
 
 
 def customer(data):
-	return _with_target_lists(data, "Customer")
+	return _with_member_connections(data, "Customer")

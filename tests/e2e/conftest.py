@@ -90,7 +90,7 @@ def users(site):
 
 
 def delete_created_by(frappe, emails: list[str]) -> None:
-	"""Removes the users and the campaigns, activities, lists, leads and ToDos the e2e session made."""
+	"""Removes the users and the campaigns, activities, lists, journeys, leads and ToDos the e2e session made."""
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	campaigns = frappe.get_all("Campaign", filters={"campaign_name": ("like", "E2E %")}, pluck="name")
@@ -98,6 +98,11 @@ def delete_created_by(frappe, emails: list[str]) -> None:
 		"Campaign Activity", filters={"campaign": ("in", campaigns or [""])}, pluck="name"
 	)
 	leads = frappe.get_all("Lead", filters={"email_id": ("like", "e2e-lead-%")}, pluck="name")
+	journeys = frappe.get_all("Marketing Journey", filters={"journey_name": ("like", "E2E %")}, pluck="name")
+	for doctype in ("Journey Step Log", "Journey Enrolment"):
+		frappe.db.delete(doctype, {"journey": ("in", journeys or [""])})
+	for name in journeys:
+		frappe.delete_doc("Marketing Journey", name, force=True)
 	frappe.db.delete("ToDo", {"reference_type": "Lead", "reference_name": ("in", leads or [""])})
 	frappe.db.delete(
 		"ToDo", {"reference_type": "Campaign Activity", "reference_name": ("in", activities or [""])}

@@ -1,5 +1,5 @@
 // Lead, Contact and Customer: "Enrol in Journey" on the form and for a list selection, and the
-// person's journeys (where they stand) on the form. Loaded as form and as list script of the three,
+// person's journeys (where they stand) in the form's Journeys section. Loaded as form and as list script of the three,
 // so it may run several times: each part registers once.
 frappe.provide("crm_marketing.journeys");
 
@@ -65,16 +65,19 @@ frappe.provide("crm_marketing.journeys");
 		}
 	}
 
+	// The Journeys section (custom fields journeys_section / journeys_html), shown when there are any.
 	function show_member_journeys(frm) {
+		const field = frm.fields_dict.journeys_html;
+		if (!field) return;
 		const request = (frm.member_journeys_request = (frm.member_journeys_request || 0) + 1);
 		// the enrolment's meta gives the status colours
 		Promise.all([
 			frappe.call("crm_marketing_app.journeys.desk.member_journeys", { doctype: frm.doctype, name: frm.doc.name }),
 			frappe.model.with_doctype("Journey Enrolment"),
 		]).then(([{ message: rows }]) => {
-			if (request !== frm.member_journeys_request || !rows || !rows.length) return;
-			frm.dashboard.add_section(member_journeys_table(rows), __("Journeys"));
-			frm.dashboard.show();
+			if (request !== frm.member_journeys_request) return;
+			field.$wrapper.html(rows && rows.length ? member_journeys_table(rows) : "");
+			frm.toggle_display("journeys_section", Boolean(rows && rows.length));
 		});
 	}
 

@@ -212,7 +212,9 @@ def test_a_sales_user_sees_journeys_but_cannot_run_or_enrol(site, login, users):
 	for label in ("Activate", "Pause", "Stop"):
 		expect(page.get_by_role("button", name=label, exact=True)).to_have_count(0)
 	page.goto(f"/app/lead/{lead}")
-	expect(page.locator('[data-fieldname="journeys_html"] .journey-enrolments tr', has_text=journey)).to_be_visible()
+	expect(
+		page.locator('[data-fieldname="journeys_html"] .journey-enrolments tr', has_text=journey)
+	).to_be_visible()
 	expect(page.get_by_role("button", name="Enrol in Journey")).to_have_count(0)
 	page.goto(f"/app/lead?company_name={company.replace(' ', '%20')}")
 	page.locator(f'.list-row-checkbox[data-name="{lead}"]').check()

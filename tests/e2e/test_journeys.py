@@ -123,6 +123,7 @@ def test_flow_diagram_draws_the_steps_routes_and_counts(site, login, users):
 	assert box["S1"]["y"] < box["S2"]["y"] < box["S3"]["y"] < box["S4"]["y"] == box["S5"]["y"]
 	assert box["S4"]["x"] < box["S5"]["x"]
 	expect(page.locator(".form-dashboard")).to_contain_text("Failed: 1")
+	page.locator('[data-fieldname="flow_html"]').scroll_into_view_if_needed()
 	screenshot(page, "journey-flow")
 
 	# an edited route redraws at once, before any save: S4 and S6 end the journey; then S4 leads to S7
@@ -167,6 +168,7 @@ def test_enrol_from_a_lead_form_and_the_lead_shows_the_journey(site, login, user
 	row = page.locator('[data-fieldname="journeys_html"] .journey-enrolments tr', has_text=journey)
 	expect(row).to_contain_text("S1 · Invite by phone")
 	expect(row.locator(".indicator-pill")).to_have_text("Active")
+	row.scroll_into_view_if_needed()
 	screenshot(page, "lead-journeys")
 	# and its Connections count it under Journeys (Frappe counts them once, when they come into view)
 	page.reload()

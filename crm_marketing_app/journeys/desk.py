@@ -80,6 +80,23 @@ def enrol_in_journey(journey: str, doctype: str, names: list[str] | str) -> int:
 	return enrol(journey_doc, doctype, people)
 
 
+@frappe.whitelist()
+@frappe.validate_and_sanitize_search_inputs
+def enrollable_journeys(
+	doctype: str, txt: str, searchfield: str, start: int, page_len: int, filters: dict
+) -> list:
+	"""The Enrol dialog's journeys: Active ones the user may read that can hold `member_doctype`."""
+	person = (filters or {}).get("member_doctype")
+	journeys = frappe.get_list(
+		"Marketing Journey",
+		filters={"status": "Active", "journey_name": ("like", f"%{txt}%")},
+		fields=["name", "entry_type", "entry_target_list", "event", "campaign"],
+		order_by="modified desc",
+	)
+	fitting = [(j.name, j.campaign or _(j.entry_type)) for j in journeys if person in member_doctypes(j)]
+	return fitting[int(start) : int(start) + int(page_len)]
+
+
 def _name_list(names: list[str] | str) -> list[str]:
 	"""A list view sends a JSON array, a form one name."""
 	if isinstance(names, str):

@@ -274,3 +274,29 @@ def test_the_lead_shows_its_journeys_and_where_it_stands():
 	frappe.set_user(make_user(["Accounts User"]))
 	with pytest.raises(frappe.PermissionError):
 		desk.member_journeys("Lead", lead)
+
+
+def test_the_enrol_dialog_offers_active_journeys_that_can_hold_the_person():
+	manual = make_journey()
+	make_journey(status="Draft")
+	target_list = frappe.get_doc(
+		{
+			"doctype": "Target List",
+			"list_name": f"Journey Leads {random_string(6)}",
+			"member_doctype": "Lead",
+			"list_type": "Static",
+		}
+	).insert()
+	of_leads = make_journey(entry_type="Target List", entry_target_list=target_list.name)
+
+	def offered(member_doctype: str) -> set[str]:
+		rows = desk.enrollable_journeys(
+			"Marketing Journey", "Desk Journey", "name", 0, 100, {"member_doctype": member_doctype}
+		)
+		return {name for name, _description in rows} & {manual.name, of_leads.name}
+
+	assert offered("Lead") == {manual.name, of_leads.name}
+	assert offered("Customer") == {manual.name}
+	frappe.set_user(make_user(["Accounts User"]))
+	with pytest.raises(frappe.PermissionError):
+		offered("Lead")

@@ -20,8 +20,13 @@ frappe.provide("crm_marketing.journeys");
 					label: __("Journey"),
 					options: "Marketing Journey",
 					reqd: 1,
-					get_query: () => ({ filters: { status: "Active" } }),
-					description: __("Only Active journeys. Whoever is already in the journey is left out."),
+					get_query: () => ({
+						query: "crm_marketing_app.journeys.desk.enrollable_journeys",
+						filters: { member_doctype: doctype },
+					}),
+					description: __("Active journeys that take in a {0}. Whoever is already in the journey is left out.", [
+						__(doctype),
+					]),
 				},
 			],
 			primary_action_label: __("Enrol"),

@@ -48,6 +48,22 @@ def make_journey(status: str = "Active", **fields):
 	return journey
 
 
+def lead_list() -> str:
+	"""A static Target List of Leads."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Target List",
+				"list_name": f"Journey Leads {random_string(6)}",
+				"member_doctype": "Lead",
+				"list_type": "Static",
+			}
+		)
+		.insert()
+		.name
+	)
+
+
 def make_lead(**fields) -> str:
 	suffix = random_string(6)
 	return (
@@ -126,15 +142,7 @@ def test_a_journey_that_is_not_active_takes_nobody(status):
 
 
 def test_a_person_the_journey_cannot_hold_is_refused():
-	target_list = frappe.get_doc(
-		{
-			"doctype": "Target List",
-			"list_name": f"Journey Leads {random_string(6)}",
-			"member_doctype": "Lead",
-			"list_type": "Static",
-		}
-	).insert()
-	journey = make_journey(entry_type="Target List", entry_target_list=target_list.name)
+	journey = make_journey(entry_type="Target List", entry_target_list=lead_list())
 	customer = make_customer()
 	with pytest.raises(frappe.ValidationError, match="holds Lead, not Customer"):
 		desk.enrol_in_journey(journey.name, "Customer", [customer])
@@ -279,15 +287,7 @@ def test_the_lead_shows_its_journeys_and_where_it_stands():
 def test_the_enrol_dialog_offers_active_journeys_that_can_hold_the_person():
 	manual = make_journey()
 	make_journey(status="Draft")
-	target_list = frappe.get_doc(
-		{
-			"doctype": "Target List",
-			"list_name": f"Journey Leads {random_string(6)}",
-			"member_doctype": "Lead",
-			"list_type": "Static",
-		}
-	).insert()
-	of_leads = make_journey(entry_type="Target List", entry_target_list=target_list.name)
+	of_leads = make_journey(entry_type="Target List", entry_target_list=lead_list())
 
 	def offered(member_doctype: str) -> set[str]:
 		rows = desk.enrollable_journeys(

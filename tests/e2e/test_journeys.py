@@ -246,3 +246,47 @@ def test_journey_form_in_ukrainian(site, login, users):
 	assert re.search(
 		r"Активний", page.locator(".page-head:visible .indicator-pill:visible").first.inner_text()
 	)
+
+
+def test_a_customer_and_its_contact_show_their_journeys(site, login, users):
+	journey = make_journey(site)
+	customer = site.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": f"E2E Journey Customer {site.generate_hash(length=6)}",
+			"customer_group": "Commercial",
+			"territory": "All Territories",
+		}
+	).insert()
+	contact = site.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": f"E2E Journey Contact {site.generate_hash(length=6)}",
+			"links": [{"link_doctype": "Customer", "link_name": customer.name}],
+		}
+	).insert()
+	journey_doc = site.get_doc("Marketing Journey", journey)
+	enrol(journey_doc, "Customer", [{"member": customer.name, "member_name": customer.customer_name}])
+	site.db.commit()
+	try:
+		page = login(users["marketing_user"])
+		page.goto(f"/app/customer/{customer.name}")
+		expect(
+			page.locator('[data-fieldname="journeys_html"] .journey-enrolments tr', has_text=journey)
+		).to_contain_text("S1 · Invite by phone")
+		page.goto(f"/app/contact/{contact.name}")
+		page.get_by_role("button", name="Enrol in Journey").click()
+		pick_journey(page, journey)
+		site.db.rollback()
+		assert site.db.exists(
+			"Journey Enrolment", {"journey": journey, "member_doctype": "Contact", "member": contact.name}
+		)
+		expect(
+			page.locator('[data-fieldname="journeys_html"] .journey-enrolments tr', has_text=journey)
+		).to_be_visible()
+	finally:
+		site.db.rollback()
+		site.db.delete("Journey Enrolment", {"journey": journey})
+		site.delete_doc("Contact", contact.name, force=True)
+		site.delete_doc("Customer", customer.name, force=True)
+		site.db.commit()

@@ -201,9 +201,9 @@ def test_condition_picker_offers_fields_and_measures_with_their_widgets(site, lo
 	date.fill("01-01-2024")
 	dialog.locator(".modal-title").click()  # closes the calendar
 	dialog.get_by_role("button", name="Add").click()
-	expect(
-		page.locator('[data-fieldname="conditions"] .grid-row', has_text="last_order_date")
-	).to_be_visible()
+	# the grid's Field column reads the label, not the stored fieldname
+	grid_field = page.locator('[data-fieldname="conditions"] .grid-body .grid-row [data-fieldname="field_label"]')
+	expect(grid_field.first).to_have_text("Last Order Date")
 
 	page.get_by_role("button", name="Add Condition").click()
 	dialog = page.locator(".modal.show")
@@ -218,6 +218,8 @@ def test_condition_picker_offers_fields_and_measures_with_their_widgets(site, lo
 	dialog.get_by_role("button", name="Add").click()
 	page.keyboard.press("Control+s")
 	page.wait_for_url(re.compile(r"/app/target-list/(?!new)"))
+	page.reload()  # the labels the server sends for saved rows
+	expect(grid_field).to_have_text(["Last Order Date", "Territory"])
 	site.db.rollback()
 	rows = site.get_all(
 		"Target List Condition",

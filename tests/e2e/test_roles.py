@@ -202,7 +202,9 @@ def test_condition_picker_offers_fields_and_measures_with_their_widgets(site, lo
 	dialog.locator(".modal-title").click()  # closes the calendar
 	dialog.get_by_role("button", name="Add").click()
 	# the grid's Field column reads the label, not the stored fieldname
-	grid_field = page.locator('[data-fieldname="conditions"] .grid-body .grid-row [data-fieldname="field_label"]')
+	grid_field = page.locator(
+		'[data-fieldname="conditions"] .grid-body .grid-row [data-fieldname="field_label"]'
+	)
 	expect(grid_field.first).to_have_text("Last Order Date")
 
 	page.get_by_role("button", name="Add Condition").click()

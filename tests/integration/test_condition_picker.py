@@ -58,7 +58,11 @@ def test_only_for_who_reads_target_lists_and_the_members():
 def test_the_conditions_grid_names_each_field_by_its_label_in_the_readers_language():
 	target = make_list(
 		"Customer",
-		[("last_order_date", ">=", "today-1y"), ("customer_group", "=", "Commercial"), ("owner", "is set", None)],
+		[
+			("last_order_date", ">=", "today-1y"),
+			("customer_group", "=", "Commercial"),
+			("owner", "is set", None),
+		],
 	)
 	# the picker and the grid name a field alike; the stored fieldname stays what it is
 	picker_labels = {f["fieldname"]: f["label"] for f in condition_fields("Customer")}

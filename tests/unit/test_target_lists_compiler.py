@@ -9,10 +9,10 @@ from crm_marketing_app.engine.errors import EngineError
 from crm_marketing_app.engine.target_lists import (
 	ACTIVITY_STATUSES,
 	BUYING_NOW_DAYS,
-	DERIVED,
-	DERIVED_LABELS,
 	CHECK,
 	DATE,
+	DERIVED,
+	DERIVED_LABELS,
 	FLOAT,
 	INT,
 	SELECT,

@@ -258,3 +258,30 @@ def test_workspace_and_roi_report_are_all_ukrainian(login, users, demo_loaded):
 	# every cell but the campaign's name (data)
 	texts += page.locator(".dt-scrollable .dt-cell__content:not(.dt-cell__content--col-1)").all_inner_texts()
 	assert english_left(texts) == set(), [t for t in texts if english_left([t])]
+
+
+def test_score_breakdown_sits_beside_the_score_on_the_lead_form(site, login, users, demo_loaded):
+	from crm_marketing_app.scoring.explain import explain_score
+
+	emails = [demo_loaded.lead_email(lead) for lead in demo_loaded.LEADS]
+	lead = site.get_all(
+		"Lead",
+		filters={"email_id": ("in", emails)},
+		fields=["name", "marketing_score"],
+		order_by="marketing_score desc",
+		limit=1,
+	)[0]
+	explained = explain_score("Lead", lead.name)
+	page = login(users["sales_rep"])
+	page.goto(f"/app/lead/{lead.name}")
+	breakdown = page.locator('[data-fieldname="score_breakdown"]')
+	# on the tab the form opens on, without going to Connections
+	expect(breakdown.locator("table")).to_be_visible()
+	expect(breakdown.locator("tbody tr")).to_have_count(len(explained["rules"]))
+	expect(breakdown.locator("tfoot")).to_contain_text(str(lead.marketing_score))
+	# in the score's own section, next to it
+	section = page.locator(".form-section", has=breakdown)
+	expect(section.locator('[data-fieldname="marketing_score"]')).to_be_visible()
+	expect(section.locator('[data-fieldname="score_grade"]')).to_be_visible()
+	assert "connections" not in (breakdown.evaluate("(el) => el.closest('.tab-pane')?.id || ''").lower())
+	expect(page.locator(".form-dashboard")).not_to_contain_text("Score Breakdown")

@@ -28,6 +28,23 @@ STEPS = [
 ]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def leads_removed_after(site, users):
+	"""Each test's leads, and the Lead list filters it left in its users' list settings, go when it
+	ends: the Lead list tests after these see the whole list."""
+	yield
+	site.db.rollback()
+	for user in users.values():
+		site.cache.hdel("_user_settings", f"Lead::{user}")
+	site.db.sql("delete from `__UserSettings` where doctype = 'Lead' and user in %s", [tuple(users.values())])
+	leads = site.get_all("Lead", filters={"email_id": ("like", "e2e-lead-j%")}, pluck="name")
+	site.db.delete("Journey Enrolment", {"member_doctype": "Lead", "member": ("in", leads or [""])})
+	site.db.delete("Journey Step Log", {"member_doctype": "Lead", "member": ("in", leads or [""])})
+	for lead in leads:
+		site.delete_doc("Lead", lead, force=True)
+	site.db.commit()
+
+
 def make_journey(site, status: str = "Active") -> str:
 	journey = site.get_doc(
 		{

@@ -32,6 +32,7 @@ where it matters:
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 import frappe
 from frappe import _
@@ -92,13 +93,33 @@ def insert_rows(
 	placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
 	head = "INSERT IGNORE INTO" if ignore_duplicates else "INSERT INTO"
 	column_sql = ", ".join(f"`{column}`" for column in columns)
-	for start in range(0, len(values), BATCH):
-		batch = values[start : start + BATCH]
-		frappe.db.sql(
-			f"{head} `tab{doctype}` ({column_sql}) VALUES {', '.join([placeholders] * len(batch))}",
-			[value for row in batch for value in row],
-		)
+	with quotes_only():
+		for start in range(0, len(values), BATCH):
+			batch = values[start : start + BATCH]
+			frappe.db.sql(
+				f"{head} `tab{doctype}` ({column_sql}) VALUES {', '.join([placeholders] * len(batch))}",
+				[value for row in batch for value in row],
+			)
 	return names
+
+
+@contextmanager
+def quotes_only():
+	"""The session's SQL mode with NO_BACKSLASH_ESCAPES while the block runs.
+
+	Escaping the parameters is most of a multi-row INSERT of long texts (a mail's MIME text):
+	PyMySQL translates each string character by character, unless the server says backslashes
+	are plain characters, when doubling the quotes is the whole escape (one `str.replace`,
+	~10x faster). The values stay parameters; the session's mode is put back afterwards."""
+	mode = frappe.db.sql("SELECT @@SESSION.sql_mode")[0][0]
+	if "NO_BACKSLASH_ESCAPES" in mode.split(","):
+		yield
+		return
+	frappe.db.sql("SET SESSION sql_mode = %s", (",".join(filter(None, (mode, "NO_BACKSLASH_ESCAPES"))),))
+	try:
+		yield
+	finally:
+		frappe.db.sql("SET SESSION sql_mode = %s", (mode,))
 
 
 def insert_select(

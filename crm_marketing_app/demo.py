@@ -685,20 +685,25 @@ def record_responses(campaign: str, show, customers: list[str], leads: list[str]
 		).create_opportunity()
 
 
+def registration_of(campaign: str, email: str) -> dict | None:
+	return frappe.db.get_value(
+		"Campaign Response",
+		{"campaign": campaign, "email": email, "response_type": "Registered"},
+		["name", "respondent"],
+		as_dict=True,
+	)
+
+
 def register_visitors(campaign: str, show) -> None:
 	"""New people met at the stand, registered through the Event Registration web form's own
 	code path: each becomes a new Lead of the campaign (its leads generated, cost per lead)."""
 	for visitor in VISITORS:
 		first, last, organisation, phone, attended = visitor
 		email = lead_email(visitor)
-		response = frappe.db.get_value(
-			"Campaign Response",
-			{"campaign": campaign, "email": email, "response_type": "Registered"},
-			["name", "respondent"],
-			as_dict=True,
-		)
+		response = registration_of(campaign, email)
 		if not response:
-			response = registration.register(
+			# new to the CRM, each visitor is registered at once (the confirmation link only grants consent)
+			registration.register(
 				{
 					"campaign": campaign,
 					"full_name": f"{first} {last}",
@@ -707,8 +712,9 @@ def register_visitors(campaign: str, show) -> None:
 					"phone": phone,
 				}
 			)
+			response = registration_of(campaign, email)
 			# The web form stamps the time of the call; the demo's visitors registered at the show.
-			response.db_set("response_date", f"{show} 11:00:00")
+			frappe.db.set_value("Campaign Response", response.name, "response_date", f"{show} 11:00:00")
 		if attended:
 			add_response(campaign, "Lead", response.respondent, "Attended", show)
 

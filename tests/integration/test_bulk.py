@@ -16,7 +16,7 @@ def test_insert_rows_keeps_every_character_and_puts_the_sql_mode_back():
 	mode = sql_mode()
 	assert "NO_BACKSLASH_ESCAPES" not in mode
 	texts = [
-		"O'Brien said \"hi\"",
+		'O\'Brien said "hi"',
 		"back\\slash \\' \\\" \\n \\\\ and a real\nnewline\r\n\ttab",
 		"=3D quoted-printable=\nsoft break, \x1a, Київ, Москва ''",
 	]

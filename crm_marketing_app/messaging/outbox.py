@@ -9,6 +9,7 @@ Frappe's scheduler sends them (`frappe.email.queue.flush`) like any queued mail.
 """
 
 import email.utils
+import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -123,17 +124,20 @@ class EmailOutbox:
 		self.without_footer = QuotedPrintableFrame(self.frame.replace(footer, ""), marks)
 		self.unsubscribe_label = _("Unsubscribe or choose what you receive")
 		self.site = site_url()
+		# any text the mails cannot contain will do: one per job
+		self.boundary = f"=={frappe.generate_hash(length=24)}"
 
-	def render(self, mail: Mail) -> str:
-		"""The MIME text of one mail; gives the mail its Message-ID."""
+	def render(self, mail: Mail, date: str) -> str:
+		"""The MIME text of one mail, written on `date` (RFC 2822); gives the mail its Message-ID."""
 		mail.message_id = email.utils.make_msgid(domain=self.domain)[1:-1]
 		frame = self.with_footer if mail.unsubscribe_url else self.without_footer
 		content = with_absolute_urls(mail.html)
 		html_qp = frame.fill(
 			{
-				SUBJECT_MARK: escape_html(mail.subject),
+				# `html.escape`: Frappe's escape_html joins the text character by character
+				SUBJECT_MARK: html.escape(mail.subject),
 				BODY_MARK: content,
-				UNSUBSCRIBE_MARK: escape_html(mail.unsubscribe_url or ""),
+				UNSUBSCRIBE_MARK: html.escape(mail.unsubscribe_url or ""),
 			}
 		)
 		text = html_to_text(content)
@@ -148,7 +152,8 @@ class EmailOutbox:
 			html_qp=html_qp,
 			text_body=text,
 			message_id=mail.message_id,
-			boundary=f"=={frappe.generate_hash(length=24)}",
+			date=date,
+			boundary=self.boundary,
 			headers=headers,
 		)
 
@@ -158,13 +163,14 @@ class EmailOutbox:
 
 		Part of the caller's transaction: the caller commits them together with its own record
 		of who was mailed, so a crash leaves both or neither."""
+		date = email.utils.formatdate()
 		names = insert_rows(
 			"Email Queue",
 			[
 				{
 					"status": "Not Sent",
 					"sender": self.sender,
-					"message": self.render(mail),
+					"message": self.render(mail, date),
 					"message_id": mail.message_id,
 					"reference_doctype": mail.reference_doctype,
 					"reference_name": mail.reference_name,

@@ -21,6 +21,7 @@ class CampaignResponse(Document):
 		channel: DF.Data | None
 		email: DF.Data | None
 		full_name: DF.Data | None
+		journey: DF.Link | None
 		lead: DF.Link | None
 		notes: DF.SmallText | None
 		opportunity: DF.Link | None

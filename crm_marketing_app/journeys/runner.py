@@ -1,0 +1,263 @@
+"""Runs the Active Marketing Journeys (every 5 minutes): goals, then entry, then the due steps.
+
+Per journey and step, chunk by chunk: the due enrolments are claimed by INSERT IGNORE of their
+Journey Step Log rows (unique per enrolment, step and pass) carrying this run's id; the claimed
+rows are read again under a row lock (a row another run moved or ended meanwhile is let go); the
+step's action creates the chunk's artefacts in bulk (`journeys.steps`); the log outcomes and the
+enrolments (step, due time, status, pass, variant) are written back in one statement each; the
+chunk is committed (`jobs.commit_chunk`), and only then do texts leave. A crash rolls back the
+claims with the artefacts, so the next run does the chunk again; a second runner's INSERT IGNORE
+waits for the first's commit and then skips what it did. Nothing is done twice.
+
+People move through as many steps as are due in one run: after a step, whoever goes on at once
+is due for the next one (a loop always holds a Wait, `engine.journeys.check_steps`).
+"""
+
+import hashlib
+from collections import Counter
+from datetime import datetime
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Coalesce
+from frappe.utils import get_datetime, now_datetime
+
+from crm_marketing_app import jobs
+from crm_marketing_app.bulk import insert_rows, update_rows
+from crm_marketing_app.engine.journeys import Step, back_edges, route
+from crm_marketing_app.journeys import entry, goals
+from crm_marketing_app.journeys.checks import OPEN_STATUSES
+from crm_marketing_app.journeys.enrolments import ENROLMENT
+from crm_marketing_app.journeys.steps import ACTIONS, StepRun
+
+CHUNK = 500
+LOG = "Journey Step Log"
+
+
+def run_journeys(now: datetime | str | None = None) -> dict[str, dict]:
+	"""The scheduled job: every Active journey; one failing journey does not stop the others."""
+	now = get_datetime(now) if now else now_datetime()
+	names = frappe.get_all("Marketing Journey", filters={"status": "Active"}, pluck="name", order_by="name")
+	results = {}
+	for done, name in enumerate(names, start=1):
+		try:
+			results[name] = run_journey(name, now)
+		except Exception:
+			# only the failing journey's open chunk is lost: finished chunks are committed
+			frappe.db.rollback()
+			frappe.log_error(
+				title=_("Marketing Journey {0} failed").format(name),
+				reference_doctype="Marketing Journey",
+				reference_name=name,
+			)
+		frappe.publish_progress(done * 100 / len(names), title=_("Running Marketing Journeys"))
+	return results
+
+
+def run_journey(name: str, now: datetime | str | None = None) -> dict[str, int]:
+	"""One run of an Active journey; returns how many converted, entered, and each step outcome."""
+	journey = frappe.get_doc("Marketing Journey", name)
+	if journey.status != "Active":
+		return {}
+	now = get_datetime(now) if now else now_datetime()
+	run_id = frappe.generate_hash(length=20)
+	counts = Counter(converted=goals.convert(journey))
+	jobs.commit_chunk()
+	counts["entered"] = entry.enter(journey, now)
+	steps = {row.step_id: row for row in journey.steps}
+	loops = back_edges([Step.of(row) for row in journey.steps])
+	# a path that does not stop is at most as long as the journey, so this many rounds see everyone stop
+	for _round in range(len(steps) + 1):
+		due = due_steps(journey.name, now)
+		if not due:
+			break
+		for row in journey.steps:
+			if row.step_id in due:
+				counts.update(run_step(journey, row, loops, now, run_id))
+	journey.db_set("last_run_on", now, update_modified=False)
+	jobs.commit_chunk()
+	frappe.publish_progress(
+		100,
+		title=_("Running Marketing Journey {0}").format(journey.journey_name),
+		doctype="Marketing Journey",
+		docname=journey.name,
+	)
+	return {key: value for key, value in counts.items() if value}
+
+
+def due_steps(journey: str, now: datetime) -> set[str]:
+	"""The steps holding someone due now (the (status, next_run_on) index finds them)."""
+	e = frappe.qb.DocType(ENROLMENT)
+	return set(
+		frappe.qb.from_(e)
+		.select(e.current_step)
+		.distinct()
+		.where(e.status.isin(OPEN_STATUSES) & (e.next_run_on <= now) & (e.journey == journey))
+		.run(pluck=True)
+	)
+
+
+def run_step(journey, row, loops: set[tuple[str, str]], now: datetime, run_id: str) -> Counter:
+	"""Every chunk of the enrolments due at one step."""
+	step, action, counts = Step.of(row), ACTIONS[row.step_type], Counter()
+	while claimed := claim(journey, step.step_id, now, run_id):
+		run = StepRun(journey, row, now)
+		results = action(run, claimed)
+		counts.update(advance(journey, step, loops, claimed, results, now, run_id))
+		jobs.commit_chunk()
+		for work in run.after_commit:
+			work()
+	return counts
+
+
+def log_name(row: dict) -> str:
+	"""The log's unique key as its name, so that a claim has one name in every run."""
+	key = (row["enrolment"], row["step_id"], str(row["pass_no"]))
+	return hashlib.md5("\x1f".join(key).encode()).hexdigest()
+
+
+def claim(journey, step_id: str, now: datetime, run_id: str) -> list[dict]:
+	"""Log rows for up to CHUNK enrolments due at the step; returns the enrolments this run claimed,
+	read again under a row lock.
+
+	The due rows are read without locks and their log rows inserted in name order: a concurrent
+	run inserting the same keys waits for this one to commit and then skips them, and the common
+	order leaves no lock cycle."""
+	e, log = frappe.qb.DocType(ENROLMENT), frappe.qb.DocType(LOG)
+	due = (
+		frappe.qb.from_(e)
+		.select(e.name, e.pass_no, e.member_doctype, e.member)
+		.where(
+			(e.journey == journey.name)
+			& e.status.isin(OPEN_STATUSES)
+			& (e.current_step == step_id)
+			& (e.next_run_on <= now)
+		)
+		.orderby(e.name)
+		.limit(CHUNK)
+	).run(as_dict=True)
+	if not due:
+		return []
+	rows = sorted(
+		(
+			{
+				"enrolment": d.name,
+				"journey": journey.name,
+				"step_id": step_id,
+				"pass_no": d.pass_no,
+				"member_doctype": d.member_doctype,
+				"member": d.member,
+				"executed_on": now,
+				"run_id": run_id,
+			}
+			for d in due
+		),
+		key=log_name,
+	)
+	insert_rows(LOG, rows, name=log_name, timestamp=now, ignore_duplicates=True)
+	claimed = (
+		frappe.qb.from_(log)
+		.join(e)
+		.on(e.name == log.enrolment)
+		.select(
+			log.name.as_("log_name"),
+			log.pass_no.as_("claimed_pass"),
+			e.name,
+			e.member_doctype,
+			e.member,
+			e.member_name,
+			e.source_doctype,
+			e.source_name,
+			e.status,
+			e.current_step,
+			e.pass_no,
+			e.variant,
+			e.entered_on,
+			e.step_started_on,
+			e.next_run_on,
+			e.entry_key,
+		)
+		.where((log.run_id == run_id) & (log.step_id == step_id) & (Coalesce(log.outcome, "") == ""))
+		.orderby(e.name)
+		.for_update()
+	).run(as_dict=True)
+	# a row that another run moved or ended after this one read it is let go
+	gone = [
+		row.log_name
+		for row in claimed
+		if row.status not in OPEN_STATUSES or row.current_step != step_id or row.pass_no != row.claimed_pass
+	]
+	if gone:
+		frappe.qb.from_(log).delete().where(log.name.isin(gone)).run()
+	return [row for row in claimed if row.log_name not in gone]
+
+
+def advance(journey, step: Step, loops, claimed: list[dict], results: dict, now: datetime, run_id: str):
+	"""Writes the chunk's log outcomes and moves its enrolments on, one statement each; returns the
+	count of each outcome (and of those left waiting at the step)."""
+	frees_key = journey.reentry == "After Exit"
+	logs, enrolments, staying, counts = [], [], [], Counter()
+	for row in claimed:
+		result = results[row.name]
+		moved = {
+			"name": row.name,
+			"current_step": row.current_step,
+			"status": row.status,
+			"next_run_on": row.next_run_on,
+			"step_started_on": row.step_started_on,
+			"pass_no": row.pass_no,
+			"variant": row.variant,
+			"exited_on": None,
+			"entry_key": row.entry_key,
+			"run_id": run_id,
+			"modified": now,
+		}
+		if result.outcome is None:
+			counts["waiting"] += 1
+			staying.append(row.log_name)
+			moved.update(status="Waiting", next_run_on=result.next_run_on)
+			enrolments.append(moved)
+			continue
+		counts[result.outcome.lower()] += 1
+		logs.append(
+			{
+				"name": row.log_name,
+				"outcome": result.outcome,
+				"artefact_doctype": result.artefact_doctype,
+				"artefact_name": result.artefact_name,
+				"error": result.error,
+				"executed_on": now,
+				"modified": now,
+			}
+		)
+		variant = result.variant or row.variant
+		target = route(step, result.variant or result.outcome)
+		if result.outcome == "Failed" or step.step_type == "Exit" or not target:
+			ended = (
+				"Failed"
+				if result.outcome == "Failed"
+				else "Exited"
+				if step.step_type == "Exit"
+				else "Completed"
+			)
+			moved.update(status=ended, exited_on=now, variant=variant)
+			if frees_key:
+				moved["entry_key"] = None
+		else:
+			due = result.next_run_on or now
+			moved.update(
+				current_step=target,
+				status="Waiting" if due > now else "Active",
+				next_run_on=due,
+				step_started_on=now,
+				pass_no=row.pass_no + ((step.step_id, target) in loops),
+				variant=variant,
+			)
+		enrolments.append(moved)
+	if staying:
+		# no outcome yet: the claim goes, so that the next run looks again
+		log = frappe.qb.DocType(LOG)
+		frappe.qb.from_(log).delete().where(log.name.isin(staying)).run()
+	update_rows(LOG, logs)
+	update_rows(ENROLMENT, enrolments)
+	return counts

@@ -196,6 +196,7 @@ def advance(journey, step: Step, loops, claimed: list[dict], results: dict, now:
 	"""Writes the chunk's log outcomes and moves its enrolments on, one statement each; returns the
 	count of each outcome (and of those left waiting at the step)."""
 	frees_key = journey.reentry == "After Exit"
+	target_type = {row.step_id: row.step_type for row in journey.steps}
 	logs, enrolments, staying, counts = [], [], [], Counter()
 	for row in claimed:
 		result = results[row.name]
@@ -249,7 +250,11 @@ def advance(journey, step: Step, loops, claimed: list[dict], results: dict, now:
 				current_step=target,
 				status="Waiting" if due > now else "Active",
 				next_run_on=due,
-				step_started_on=now,
+				# Branches one after another are one decision about the same moment ("accepted?
+				# else declined?"): the next one looks at responses since the first one began
+				step_started_on=row.step_started_on
+				if step.step_type == target_type[target] == "Branch"
+				else now,
 				pass_no=row.pass_no + ((step.step_id, target) in loops),
 				variant=variant,
 			)

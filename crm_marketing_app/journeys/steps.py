@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Coalesce
 from frappe.utils import cast, get_datetime, getdate, strip_html_tags
 
 from crm_marketing_app.automation.runner import insert_opportunity, render
@@ -73,7 +74,8 @@ class StepRun:
 			owner_field = MEMBER_FIELDS.get(doctype, {}).get("owner")
 			for person in (
 				frappe.qb.from_(table)
-				.select(table.star, email.as_("_email"), phone.as_("_phone"))
+				# as functions: pypika drops a plain column of a table already selected with *
+				.select(table.star, Coalesce(email, "").as_("_email"), Coalesce(phone, "").as_("_phone"))
 				.where(table.name.isin(batch))
 			).run(as_dict=True):
 				person["_owner"] = person.get(owner_field) if owner_field else None

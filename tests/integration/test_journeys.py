@@ -6,21 +6,19 @@ import json
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
 import frappe
 import pytest
-from frappe.utils import get_datetime, random_string
+from frappe.utils import random_string
 from freezegun import freeze_time
 
-from crm_marketing_app.journeys import runner, steps
+from crm_marketing_app.journeys import runner
 from crm_marketing_app.journeys.enrolments import enrol
-from crm_marketing_app.tasks import run_journeys
 from crm_marketing_app.target_lists.members import add_members
+from crm_marketing_app.tasks import run_journeys
 from tests.integration.helpers import make_customer, make_item, make_sales_order, make_user
 from tests.integration.smtp_sink import make_sink_account
-from tests.integration.test_triggers import in_workers
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -113,8 +111,15 @@ def at(moment: str, journey=None):
 
 @contextmanager
 def frozen(moment: str):
-	with freeze_time(moment):
+	"""Records made at `moment` (a ticking clock: a document saved twice must see time move)."""
+	with freeze_time(moment, tick=True):
 		yield
+
+
+def local(moment: str) -> str:
+	"""`moment` (UTC, as freezegun takes it) in the site's time zone, as Frappe stores it."""
+	with freeze_time(moment):
+		return str(frappe.utils.now_datetime())
 
 
 def enrolment(journey, member: str) -> frappe._dict:
@@ -299,7 +304,7 @@ def test_white_paper_not_downloaded_is_sent_again(mail_account):
 		],
 		campaign=campaign.name,
 	)
-	with frozen("2026-04-01 09:00"):
+	with freeze_time("2026-04-01 09:00"):
 		enrol(journey, "Lead", [{"member": reads}, {"member": ignores}])
 	at("2026-04-01 09:00")
 	with frozen("2026-04-03 15:00"):
@@ -330,3 +335,334 @@ def test_white_paper_not_downloaded_is_sent_again(mail_account):
 			(ignores, campaign.name, "Email"),
 		]
 	)
+
+
+def test_webinar_registrants_who_did_not_attend_get_a_call_from_their_account_manager_two_months_later():
+	manager = make_user(["Sales User"], prefix="account-manager")
+	came, missed, other = (make_lead(n, lead_owner=manager) for n in ("Came", "Missed", "Other"))
+	journey = make_journey(
+		[
+			step(
+				"attended",
+				"Branch",
+				"",
+				else_step="two_months",
+				condition_type="Response",
+				response_type="Attended",
+				within_days=2,
+			),
+			step("two_months", "Wait", "call", wait_days=61),
+			step("call", "Create ToDo", description="Call {{ member.lead_name }}: missed the webinar"),
+		],
+		entry_type="Event",
+		event="Response Received",
+		response_type="Registered",
+		catch_up_days=1,
+	)
+	with frozen("2026-05-10 10:00"):
+		respond(came, "Registered")
+		respond(missed, "Registered")
+		respond(other, "Opened")  # not a registration: never enters
+	at("2026-05-10 10:05")
+	assert {e.member for e in frappe.get_all("Journey Enrolment", {"journey": journey.name}, ["member"])} == {
+		came,
+		missed,
+	}
+	with frozen("2026-05-11 11:00"):
+		respond(came, "Attended")
+	at("2026-05-11 11:05")
+	at("2026-05-12 10:05")  # the two days are up for who did not come
+	at("2026-07-12 09:00")  # 61 days later, a day short
+	assert todos_for(missed) == []
+	at("2026-07-12 10:05")
+	at("2026-07-20 10:05")
+
+	[todo] = todos_for(missed)
+	assert (todo.allocated_to, todo.description, str(todo.date), todo.reference_type) == (
+		manager,
+		f"Call {frappe.db.get_value('Lead', missed, 'lead_name')}: missed the webinar",
+		"2026-07-12",
+		"Lead",
+	)
+	assert todos_for(came) == [] and todos_for(other) == []
+	assert enrolment(journey, came).status == "Completed"
+	assert enrolment(journey, missed).status == "Completed"
+	assert enrolment(journey, missed).source_name  # the Registered response it entered by
+	assert outcomes(journey, missed) == sorted([("attended", "No"), ("two_months", "Done"), ("call", "Done")])
+	# the ToDo shows under "Assigned To" on the lead, as a ToDo document would
+	assert json.loads(frappe.db.get_value("Lead", missed, "_assign")) == [manager]
+
+
+def test_follow_up_after_a_customers_first_order_only():
+	manager = make_user(["Sales User"], prefix="account-manager")
+	new, old = make_customer(account_manager=manager), make_customer(account_manager=manager)
+	item = make_item()
+	make_sales_order(old, [(item, 1, 100)], "2025-11-03")
+	journey = make_journey(
+		[step("welcome", "Create ToDo", description="Welcome call to {{ member.customer_name }}")],
+		entry_type="Event",
+		event="After Order",
+		first_order_only=1,
+		reentry="Per Source Document",
+		catch_up_days=0,
+	)
+	with frozen("2026-06-01 10:00"):
+		first = make_sales_order(new, [(item, 1, 100)], "2026-06-01")
+		make_sales_order(old, [(item, 1, 100)], "2026-06-01")  # not the old customer's first order
+	at("2026-06-01 18:00")
+	with frozen("2026-06-03 10:00"):
+		make_sales_order(new, [(item, 1, 100)], "2026-06-03")  # the second order: no second follow-up
+	at("2026-06-03 18:00")
+
+	assert [(t.allocated_to, t.description) for t in todos_for(new)] == [(manager, f"Welcome call to {new}")]
+	assert todos_for(old) == []
+	assert [
+		(e.member, e.source_name)
+		for e in frappe.get_all("Journey Enrolment", {"journey": journey.name}, ["member", "source_name"])
+	] == [(new, first.name)]
+
+
+def test_renewal_11_months_2_days_after_each_licence_purchase():
+	"""Re-entry per source document: one enrolment, and one renewal task, per licence order."""
+	manager = make_user(["Sales User"], prefix="account-manager")
+	customer = make_customer(account_manager=manager)
+	licence, other = make_item(item_name="Licence"), make_item()
+	march = make_sales_order(customer, [(licence, 1, 1000)], "2025-03-31")
+	june = make_sales_order(customer, [(licence, 2, 1000)], "2025-06-10")
+	make_sales_order(customer, [(other, 1, 10)], "2025-03-31")
+	journey = make_journey(
+		[
+			step("renew", "Create ToDo", "offer", description="Renew {{ enrolment.source_name }}"),
+			step("offer", "Create Opportunity", description="Renewal of {{ enrolment.source_name }}"),
+		],
+		entry_type="Event",
+		event="After Order",
+		item=licence,
+		offset_months=11,
+		offset_days=2,
+		catch_up_days=3,
+		reentry="Per Source Document",
+	)
+	at("2026-03-01 09:00")
+	assert todos_for(customer) == []
+	at("2026-03-02 09:00")  # 31 March + 11 months = 28 February, + 2 days
+	at("2026-03-03 09:00")
+	at("2026-05-12 09:00")  # 10 June + 11 months 2 days
+	at("2026-05-13 09:00")
+
+	assert [(t.allocated_to, t.description, str(t.date)) for t in todos_for(customer)] == [
+		(manager, f"Renew {march.name}", "2026-03-02"),
+		(manager, f"Renew {june.name}", "2026-05-12"),
+	]
+	enrolments = frappe.get_all(
+		"Journey Enrolment",
+		{"journey": journey.name},
+		["source_name", "status", "entered_on"],
+		order_by="entered_on",
+	)
+	assert [(e.source_name, e.status, str(e.entered_on)) for e in enrolments] == [
+		(march.name, "Completed", local("2026-03-02 09:00")),
+		(june.name, "Completed", local("2026-05-12 09:00")),
+	]
+	opportunities = frappe.get_all(
+		"Opportunity",
+		{"party_name": customer},
+		["opportunity_from", "opportunity_owner", "name"],
+		order_by="creation",
+	)
+	assert [(o.opportunity_from, o.opportunity_owner) for o in opportunities] == [
+		("Customer", manager),
+		("Customer", manager),
+	]
+	logged = frappe.get_all(
+		"Journey Step Log", {"journey": journey.name, "step_id": "offer"}, pluck="artefact_name"
+	)
+	assert sorted(logged) == sorted(o.name for o in opportunities)
+
+
+def test_entering_twice_per_source_document_or_once_per_person():
+	lead = make_lead("Twice")
+	per_source, per_person = (
+		make_journey(
+			[
+				step(
+					"task",
+					"Create ToDo",
+					assign_to="Administrator",
+					description="Info for {{ member.lead_name }}",
+				)
+			],
+			entry_type="Event",
+			event="Response Received",
+			response_type="Requested Info",
+			reentry=reentry,
+			catch_up_days=2,
+		)
+		for reentry in ("Per Source Document", "Never")
+	)
+	with frozen("2026-02-02 10:00"):
+		first = respond(lead, "Requested Info")
+	at("2026-02-02 10:05")
+	with frozen("2026-02-03 10:00"):
+		second = respond(lead, "Requested Info")
+	at("2026-02-03 10:05")
+	at("2026-02-03 10:10")
+	by_source = frappe.get_all("Journey Enrolment", {"journey": per_source.name}, pluck="source_name")
+	assert sorted(by_source) == sorted([first, second])
+	assert frappe.get_all("Journey Enrolment", {"journey": per_person.name}, pluck="source_name") == [first]
+	assert len(todos_for(lead)) == 3  # two of the first journey, one of the second
+
+
+# -- goal, pause, per-person failures ----------------------------------------------------------
+
+
+def test_reaching_the_goal_mid_journey_converts_and_stops_there():
+	buyer, waiter = make_customer(), make_customer()
+	item = make_item()
+	journey = make_journey(
+		[
+			step("wait", "Wait", "call", wait_days=3),
+			step(
+				"call",
+				"Create ToDo",
+				assign_to="Administrator",
+				description="Call {{ member.customer_name }}",
+			),
+		],
+		goal="Sales Order",
+	)
+	with frozen("2026-09-01 08:00"):
+		make_sales_order(buyer, [(item, 1, 50)], "2026-09-01")  # before entering: no goal
+	with freeze_time("2026-09-01 09:00"):
+		enrol(journey, "Customer", [{"member": buyer}, {"member": waiter}])
+	at("2026-09-01 09:00")
+	with frozen("2026-09-02 12:00"):
+		make_sales_order(buyer, [(item, 1, 50)], "2026-09-02")
+	at("2026-09-02 12:05")
+	assert enrolment(journey, buyer).status == "Converted"
+	at("2026-09-04 09:05")
+
+	assert todos_for(buyer) == []
+	assert [t.description for t in todos_for(waiter)] == [f"Call {waiter}"]
+	assert outcomes(journey, buyer) == [("wait", "Done")]
+	assert enrolment(journey, waiter).status == "Completed"
+	exited = frappe.db.get_value("Journey Enrolment", enrolment(journey, buyer).name, "exited_on")
+	assert str(exited) == local("2026-09-02 12:05")
+
+
+def test_a_paused_journey_lets_nobody_in_and_moves_nobody():
+	inside, listed = make_lead("Inside"), make_lead("Listed")
+	journey = make_journey(
+		[
+			step("wait", "Wait", "task", wait_days=1),
+			step("task", "Create ToDo", assign_to="Administrator", description="Hello"),
+		],
+		entry_type="Target List",
+		entry_target_list=make_list([inside]),
+	)
+	at("2026-01-05 09:00")
+	add_members(frappe.get_doc("Target List", journey.entry_target_list), "Lead", [listed])
+	journey.reload()
+	journey.pause()
+	assert at("2026-01-07 09:00") == {}
+	assert runner.run_journey(journey.name, "2026-01-07 09:00:00") == {}
+	assert todos_for(inside) == [] and frappe.get_all("Journey Enrolment", {"member": listed}) == []
+	assert enrolment(journey, inside).current_step == "task"
+	journey.reload()
+	journey.activate()
+	at("2026-01-07 09:05")
+	assert len(todos_for(inside)) == 1
+	assert enrolment(journey, listed).status == "Waiting"
+
+
+def test_a_template_failing_for_one_person_fails_only_their_step():
+	good, bad = make_lead("Good"), make_lead("Bad")
+	journey = make_journey(
+		[
+			step(
+				"task",
+				"Create ToDo",
+				"after",
+				assign_to="Administrator",
+				description="{{ 1 // 0 if member.name == '" + bad + "' else 'Call ' ~ member.lead_name }}",
+			),
+			step("after", "Create ToDo", assign_to="Administrator", description="Again"),
+		]
+	)
+	with freeze_time("2026-02-10 09:00"):
+		enrol(journey, "Lead", [{"member": good}, {"member": bad}])
+	at("2026-02-10 09:00")
+	at("2026-02-11 09:00")
+	assert sorted(t.description for t in todos_for(good)) == [
+		"Again",
+		f"Call {frappe.db.get_value('Lead', good, 'lead_name')}",
+	]
+	assert todos_for(bad) == []
+	assert enrolment(journey, bad).status == "Failed"
+	[log] = frappe.get_all(
+		"Journey Step Log", {"journey": journey.name, "member": bad}, ["step_id", "outcome", "error"]
+	)
+	assert (log.step_id, log.outcome) == ("task", "Failed")
+	assert "ZeroDivisionError" in log.error
+	assert enrolment(journey, good).status == "Completed"
+
+
+class Gateway(BaseHTTPRequestHandler):
+	"""An SMS gateway on 127.0.0.1 that keeps the texts it is asked to send."""
+
+	received: list[tuple[str, str]] = []
+
+	def do_GET(self):
+		query = parse_qs(urlparse(self.path).query)
+		Gateway.received.append((query["to"][0], query["text"][0]))
+		self.send_response(200)
+		self.end_headers()
+
+	def log_message(self, *args):
+		pass
+
+
+@pytest.fixture
+def sms_gateway():
+	server = HTTPServer(("127.0.0.1", 0), Gateway)
+	thread = threading.Thread(target=server.serve_forever, daemon=True)
+	thread.start()
+	Gateway.received = []
+	settings = frappe.get_doc("SMS Settings")
+	settings.sms_gateway_url = f"http://127.0.0.1:{server.server_port}/send"
+	settings.message_parameter = "text"
+	settings.receiver_parameter = "to"
+	settings.save()
+	try:
+		yield Gateway.received
+	finally:
+		server.shutdown()
+
+
+def test_a_text_goes_to_each_person_with_a_number_and_fails_for_the_one_without(sms_gateway):
+	campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": f"Texts {random_string(6)}"}).insert()
+	with_phone = make_lead("Phone", mobile_no="+380501112233")
+	without = make_lead("Nophone")
+	journey = make_journey(
+		[
+			step("text", "Send SMS", "after", description="Hi {{ member.first_name }}, see you at stand B12"),
+			step("after", "Create ToDo", assign_to="Administrator", description="Follow up"),
+		],
+		campaign=campaign.name,
+	)
+	with freeze_time("2026-02-10 12:00"):
+		enrol(journey, "Lead", [{"member": with_phone}, {"member": without}])
+	at("2026-02-10 12:00")
+	at("2026-02-10 12:05")
+
+	first_name = frappe.db.get_value("Lead", with_phone, "first_name")
+	assert sms_gateway == [("+380501112233", f"Hi {first_name}, see you at stand B12")]
+	assert sent_responses(journey, with_phone) == ["SMS"]
+	assert sent_responses(journey, without) == []
+	assert outcomes(journey, with_phone) == sorted([("text", "Done"), ("after", "Done")])
+	[log] = frappe.get_all(
+		"Journey Step Log", {"journey": journey.name, "member": without}, ["outcome", "error"]
+	)
+	assert (log.outcome, log.error) == ("Failed", f"Lead {without} has no mobile number")
+	assert enrolment(journey, without).status == "Failed"
+	assert len(todos_for(with_phone)) == 1 and todos_for(without) == []

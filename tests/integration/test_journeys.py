@@ -6,6 +6,7 @@ import json
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
 import frappe
@@ -13,12 +14,13 @@ import pytest
 from frappe.utils import random_string
 from freezegun import freeze_time
 
-from crm_marketing_app.journeys import runner
+from crm_marketing_app.journeys import runner, steps
 from crm_marketing_app.journeys.enrolments import enrol
 from crm_marketing_app.target_lists.members import add_members
 from crm_marketing_app.tasks import run_journeys
 from tests.integration.helpers import make_customer, make_item, make_sales_order, make_user
 from tests.integration.smtp_sink import make_sink_account
+from tests.integration.test_triggers import in_workers
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -666,3 +668,131 @@ def test_a_text_goes_to_each_person_with_a_number_and_fails_for_the_one_without(
 	assert (log.outcome, log.error) == ("Failed", f"Lead {without} has no mobile number")
 	assert enrolment(journey, without).status == "Failed"
 	assert len(todos_for(with_phone)) == 1 and todos_for(without) == []
+
+
+def test_split_lists_fields_opportunities_and_exit():
+	owner = make_user(["Sales User"], prefix="lead-owner")
+	leads = [make_lead(f"Split{i}", lead_owner=owner) for i in range(8)]
+	joined, leaving = make_list([]), make_list(leads)
+	journey = make_journey(
+		[
+			step("ab", "Split", "join", else_step="until", split_percent=50, else_percent=50),
+			step("join", "Add To Target List", "mark", target_list=joined),
+			step("mark", "Set Field", "bye", field="city", value="Lviv"),
+			step("bye", "Exit"),
+			step("until", "Wait Until", "opportunity", wait_until_date="2026-01-01"),  # past: at once
+			step(
+				"opportunity", "Create Opportunity", "unlist", description="From {{ journey.journey_name }}"
+			),
+			step("unlist", "Remove From Target List", target_list=leaving),
+		]
+	)
+	with freeze_time("2026-03-02 09:00"):
+		enrol(journey, "Lead", [{"member": lead} for lead in leads])
+	at("2026-03-02 09:00")
+
+	from crm_marketing_app.engine.journeys import split_variant
+
+	variant = {lead: split_variant(f"{enrolment(journey, lead).name}:ab", 50) for lead in leads}
+	a = [lead for lead in leads if variant[lead] == "A"]
+	b = [lead for lead in leads if variant[lead] == "B"]
+	assert a and b  # eight people: both variants (the digest split is fixed)
+	on_joined = set(frappe.get_all("Target List Member", {"target_list": joined}, pluck="member"))
+	on_leaving = set(frappe.get_all("Target List Member", {"target_list": leaving}, pluck="member"))
+	assert on_joined == set(a) and on_leaving == set(a)
+	assert {lead: frappe.db.get_value("Lead", lead, "city") for lead in leads} == {
+		lead: "Lviv" if lead in a else None for lead in leads
+	}
+	opportunities = frappe.get_all(
+		"Opportunity", {"party_name": ("in", leads)}, ["party_name", "opportunity_owner"]
+	)
+	assert sorted((o.party_name, o.opportunity_owner) for o in opportunities) == sorted(
+		(lead, owner) for lead in b
+	)
+	assert {lead: (enrolment(journey, lead).status, enrolment(journey, lead).variant) for lead in leads} == {
+		lead: ("Exited", "A") if lead in a else ("Completed", "B") for lead in leads
+	}
+	assert frappe.db.get_value("Target List", joined, "member_count") == len(a)
+
+
+def test_an_unsubscribed_person_is_skipped_and_goes_on(mail_account):
+	reachable, gone = make_lead("Reachable"), make_lead("Gone", unsubscribed=1)
+	journey = make_journey(
+		[
+			step("mail", "Send Email", "task", email_template=make_template("News", "Hello")),
+			step("task", "Create ToDo", assign_to="Administrator", description="Call"),
+		]
+	)
+	with freeze_time("2026-03-02 09:00"):
+		enrol(journey, "Lead", [{"member": reachable}, {"member": gone}])
+	at("2026-03-02 09:00")
+	assert mails_to(journey, reachable) == ["News"] and mails_to(journey, gone) == []
+	assert outcomes(journey, gone) == sorted([("mail", "Skipped"), ("task", "Done")])
+	assert len(todos_for(gone)) == 1
+
+
+# -- crashes and races: as the scheduler's workers, with real commits ---------------------------
+
+
+@pytest.fixture
+def committed_journey():
+	"""Seven leads enrolled in a journey of one ToDo step, committed so that workers see them."""
+	leads = [make_lead(f"Worker{i}") for i in range(7)]
+	journey = make_journey([step("task", "Create ToDo", assign_to="Administrator", description="Call")])
+	with freeze_time("2026-03-02 09:00"):
+		enrol(journey, "Lead", [{"member": lead} for lead in leads])
+	frappe.db.commit()
+	try:
+		yield journey, leads
+	finally:
+		frappe.db.rollback()
+		for table, field, values in (
+			("ToDo", "reference_name", leads),
+			("Comment", "reference_name", leads),
+			("Journey Step Log", "journey", [journey.name]),
+			("Journey Enrolment", "journey", [journey.name]),
+			("Marketing Journey Step", "parent", [journey.name]),
+			("Marketing Journey", "name", [journey.name]),
+			("Lead", "name", leads),
+		):
+			frappe.db.delete(table, {field: ("in", values)})
+		frappe.db.commit()
+
+
+def test_a_worker_killed_mid_chunk_then_run_again_ends_with_exact_counts(committed_journey):
+	journey, leads = committed_journey
+	real, chunks = steps.ACTIONS["Create ToDo"], []
+
+	def dies_in_the_second_chunk(run, rows):
+		results = real(run, rows)  # the chunk's ToDos are written when the worker dies
+		chunks.append(len(rows))
+		if len(chunks) == 2:
+			raise SystemError("worker killed")
+		return results
+
+	with (
+		patch.object(runner, "CHUNK", 3),
+		patch.dict(steps.ACTIONS, {"Create ToDo": dies_in_the_second_chunk}),
+	):
+		_results, errors = in_workers(1, lambda: runner.run_journey(journey.name, "2026-03-02 09:05:00"))
+	assert [str(e) for e in errors] == ["worker killed"] and chunks == [3, 3]
+	assert sum(len(todos_for(lead)) for lead in leads) == 3  # the first chunk, committed
+
+	with patch.object(runner, "CHUNK", 3):
+		results, errors = in_workers(1, lambda: runner.run_journey(journey.name, "2026-03-02 09:10:00"))
+	assert errors == [] and results == [{"done": 4}]
+	assert [len(todos_for(lead)) for lead in leads] == [1] * 7
+	logs = frappe.get_all("Journey Step Log", {"journey": journey.name}, ["outcome", "artefact_name"])
+	assert sorted(log.outcome for log in logs) == ["Done"] * 7
+	assert sorted(log.artefact_name for log in logs) == sorted(todos_for(lead)[0].name for lead in leads)
+	assert {enrolment(journey, lead).status for lead in leads} == {"Completed"}
+
+
+def test_two_runners_at_once_do_nothing_twice(committed_journey):
+	journey, leads = committed_journey
+	with patch.object(runner, "CHUNK", 2):
+		results, errors = in_workers(2, lambda: runner.run_journey(journey.name, "2026-03-02 09:05:00"))
+	assert errors == []
+	assert sum(result.get("done", 0) for result in results) == 7
+	assert [len(todos_for(lead)) for lead in leads] == [1] * 7
+	assert frappe.db.count("Journey Step Log", {"journey": journey.name, "outcome": "Done"}) == 7

@@ -19,7 +19,6 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce
 from frappe.utils import get_datetime, now_datetime
 
 from crm_marketing_app import jobs
@@ -28,7 +27,7 @@ from crm_marketing_app.engine.journeys import Step, back_edges, route
 from crm_marketing_app.journeys import entry, goals
 from crm_marketing_app.journeys.checks import OPEN_STATUSES
 from crm_marketing_app.journeys.enrolments import ENROLMENT
-from crm_marketing_app.journeys.steps import ACTIONS, StepRun
+from crm_marketing_app.journeys.steps import ACTIONS, DECIDING, StepRun
 
 CHUNK = 500
 LOG = "Journey Step Log"
@@ -98,12 +97,21 @@ def due_steps(journey: str, now: datetime) -> set[str]:
 
 
 def run_step(journey, row, loops: set[tuple[str, str]], now: datetime, run_id: str) -> Counter:
-	"""Every chunk of the enrolments due at one step."""
+	"""Every chunk of the enrolments due at one step.
+
+	A step that only decides (`steps.DECIDING`: waits, Branch, Split, Exit) makes nothing, so its
+	outcomes are worked out before the claim and go into the log rows that claim: one write per row
+	instead of two."""
 	step, action, counts = Step.of(row), ACTIONS[row.step_type], Counter()
-	while claimed := claim(journey, step.step_id, now, run_id):
+	deciding = row.step_type in DECIDING
+	while due := due_rows(journey.name, step.step_id, now):
 		run = StepRun(journey, row, now)
-		results = action(run, claimed)
-		counts.update(advance(journey, step, loops, claimed, results, now, run_id))
+		decided = action(run, due) if deciding else None
+		claimed = claim(journey, step.step_id, due, decided, now, run_id)
+		if not claimed:
+			break  # another run holds them
+		results = decided or action(run, claimed)
+		counts.update(advance(journey, step, loops, claimed, results, now, logged=deciding))
 		jobs.commit_chunk()
 		for work in run.after_commit:
 			work()
@@ -116,30 +124,57 @@ def log_name(row: dict) -> str:
 	return hashlib.md5("\x1f".join(key).encode()).hexdigest()
 
 
-def claim(journey, step_id: str, now: datetime, run_id: str) -> list[dict]:
-	"""Log rows for up to CHUNK enrolments due at the step; returns the enrolments this run claimed,
-	read again under a row lock.
+def enrolment_columns(e) -> list:
+	return [
+		e.name,
+		e.member_doctype,
+		e.member,
+		e.member_name,
+		e.source_doctype,
+		e.source_name,
+		e.status,
+		e.current_step,
+		e.pass_no,
+		e.variant,
+		e.entered_on,
+		e.step_started_on,
+		e.next_run_on,
+		e.entry_key,
+	]
 
-	The due rows are read without locks and their log rows inserted in name order: a concurrent
-	run inserting the same keys waits for this one to commit and then skips them, and the common
-	order leaves no lock cycle."""
-	e, log = frappe.qb.DocType(ENROLMENT), frappe.qb.DocType(LOG)
-	due = (
+
+def due_rows(journey: str, step_id: str, now: datetime) -> list[dict]:
+	"""Up to CHUNK enrolments due at the step, read without locks (in index order: whoever is done
+	leaves the step, so the next chunk is the next rows)."""
+	e = frappe.qb.DocType(ENROLMENT)
+	return (
 		frappe.qb.from_(e)
-		.select(e.name, e.pass_no, e.member_doctype, e.member)
+		.select(*enrolment_columns(e))
 		.where(
-			(e.journey == journey.name)
+			(e.journey == journey)
 			& e.status.isin(OPEN_STATUSES)
 			& (e.current_step == step_id)
 			& (e.next_run_on <= now)
 		)
-		.orderby(e.name)
 		.limit(CHUNK)
 	).run(as_dict=True)
-	if not due:
-		return []
-	rows = sorted(
-		(
+
+
+def claim(journey, step_id: str, due: list[dict], decided: dict | None, now: datetime, run_id: str):
+	"""Log rows for the due enrolments; returns those this run claimed, read again under a row lock
+	(with `log_name`), and those a deciding step keeps where they are (no log row, `log_name` None).
+
+	The log rows are inserted in name order: a concurrent run inserting the same keys waits for
+	this one to commit and then skips them, and the common order leaves no lock cycle. With
+	`decided`, the rows carry their outcome already."""
+	e, log = frappe.qb.DocType(ENROLMENT), frappe.qb.DocType(LOG)
+	rows, staying = [], []
+	for d in due:
+		result = decided[d.name] if decided else None
+		if result and result.outcome is None:
+			staying.append(d.name)
+			continue
+		rows.append(
 			{
 				"enrolment": d.name,
 				"journey": journey.name,
@@ -149,52 +184,58 @@ def claim(journey, step_id: str, now: datetime, run_id: str) -> list[dict]:
 				"member": d.member,
 				"executed_on": now,
 				"run_id": run_id,
+				**(log_outcome(result) if decided else {}),
 			}
-			for d in due
-		),
-		key=log_name,
-	)
-	insert_rows(LOG, rows, name=log_name, timestamp=now, ignore_duplicates=True)
-	claimed = (
-		frappe.qb.from_(log)
-		.join(e)
-		.on(e.name == log.enrolment)
-		.select(
-			log.name.as_("log_name"),
-			log.pass_no.as_("claimed_pass"),
-			e.name,
-			e.member_doctype,
-			e.member,
-			e.member_name,
-			e.source_doctype,
-			e.source_name,
-			e.status,
-			e.current_step,
-			e.pass_no,
-			e.variant,
-			e.entered_on,
-			e.step_started_on,
-			e.next_run_on,
-			e.entry_key,
 		)
-		.where((log.run_id == run_id) & (log.step_id == step_id) & (Coalesce(log.outcome, "") == ""))
+	rows.sort(key=log_name)
+	insert_rows(LOG, rows, name=log_name, timestamp=now, ignore_duplicates=True)
+	# by primary key only: a join would let the optimiser walk the journey's enrolments per chunk
+	names = {log_name(row): row for row in rows}
+	mine = (
+		rows
+		and (
+			frappe.qb.from_(log)
+			.select(log.name)
+			.where(log.name.isin(list(names)) & (log.run_id == run_id))
+			.for_update()
+		).run(pluck=True)
+	) or []
+	claimed_pass = {names[name]["enrolment"]: (name, names[name]["pass_no"]) for name in mine}
+	claimed_pass.update({name: (None, row.pass_no) for row in due if (name := row.name) in staying})
+	if not claimed_pass:
+		return []
+	claimed = (
+		frappe.qb.from_(e)
+		.select(*enrolment_columns(e))
+		.where(e.name.isin(list(claimed_pass)))
 		.orderby(e.name)
 		.for_update()
 	).run(as_dict=True)
+	for row in claimed:
+		row.log_name, row.claimed_pass = claimed_pass[row.name]
 	# a row that another run moved or ended after this one read it is let go
 	gone = [
-		row.log_name
+		row
 		for row in claimed
 		if row.status not in OPEN_STATUSES or row.current_step != step_id or row.pass_no != row.claimed_pass
 	]
-	if gone:
-		frappe.qb.from_(log).delete().where(log.name.isin(gone)).run()
-	return [row for row in claimed if row.log_name not in gone]
+	if logged := [row.log_name for row in gone if row.log_name]:
+		frappe.qb.from_(log).delete().where(log.name.isin(logged)).run()
+	return [row for row in claimed if row not in gone]
 
 
-def advance(journey, step: Step, loops, claimed: list[dict], results: dict, now: datetime, run_id: str):
-	"""Writes the chunk's log outcomes and moves its enrolments on, one statement each; returns the
-	count of each outcome (and of those left waiting at the step)."""
+def log_outcome(result) -> dict:
+	return {
+		"outcome": result.outcome,
+		"artefact_doctype": result.artefact_doctype,
+		"artefact_name": result.artefact_name,
+		"error": result.error,
+	}
+
+
+def advance(journey, step: Step, loops, claimed: list[dict], results: dict, now: datetime, logged: bool):
+	"""Writes the chunk's log outcomes (unless the claim `logged` them) and moves its enrolments on,
+	one statement each; returns the count of each outcome (and of those left waiting at the step)."""
 	frees_key = journey.reentry == "After Exit"
 	target_type = {row.step_id: row.step_type for row in journey.steps}
 	logs, enrolments, staying, counts = [], [], [], Counter()
@@ -210,27 +251,18 @@ def advance(journey, step: Step, loops, claimed: list[dict], results: dict, now:
 			"variant": row.variant,
 			"exited_on": None,
 			"entry_key": row.entry_key,
-			"run_id": run_id,
 			"modified": now,
 		}
 		if result.outcome is None:
 			counts["waiting"] += 1
-			staying.append(row.log_name)
+			if row.log_name:
+				staying.append(row.log_name)
 			moved.update(status="Waiting", next_run_on=result.next_run_on)
 			enrolments.append(moved)
 			continue
 		counts[result.outcome.lower()] += 1
-		logs.append(
-			{
-				"name": row.log_name,
-				"outcome": result.outcome,
-				"artefact_doctype": result.artefact_doctype,
-				"artefact_name": result.artefact_name,
-				"error": result.error,
-				"executed_on": now,
-				"modified": now,
-			}
-		)
+		if not logged:
+			logs.append({"name": row.log_name, **log_outcome(result), "executed_on": now, "modified": now})
 		variant = result.variant or row.variant
 		target = route(step, result.variant or result.outcome)
 		if result.outcome == "Failed" or step.step_type == "Exit" or not target:

@@ -10,6 +10,7 @@ not render, no address, no phone, no one to give the task to) gets a Failed resu
 the others go on.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +33,8 @@ from crm_marketing_app.target_lists import members as list_members
 from crm_marketing_app.target_lists.query import contact_columns
 from crm_marketing_app.todos import insert_todos
 
+# `member.<field>` in a template (the field), or `member` used otherwise (empty)
+MEMBER_USE = re.compile(r"\bmember\b(?:\.(\w+))?")
 # A Branch still waiting for its condition is looked at again by the next run (every 5 minutes).
 RECHECK = timedelta(minutes=1)
 
@@ -62,8 +65,9 @@ class StepRun:
 		self.after_commit: list = []  # work outside the database, done after the chunk's commit
 
 	def people(self, rows: list[dict]) -> dict[tuple[str, str], dict]:
-		"""The chunk's person records, one query per DocType, each with `_email`, `_phone` and
-		`_owner` (hidden from templates, which drop names starting with "_")."""
+		"""The chunk's person records, one query per DocType, with what the step's templates read
+		of them, and `_email`, `_phone` and `_owner` (hidden from templates, which drop names
+		starting with "_")."""
 		names: dict[str, list[str]] = {}
 		for row in rows:
 			names.setdefault(row.member_doctype, []).append(row.member)
@@ -72,43 +76,59 @@ class StepRun:
 			table = frappe.qb.DocType(doctype)
 			_name, email, phone, _flag = contact_columns(doctype, table)
 			owner_field = MEMBER_FIELDS.get(doctype, {}).get("owner")
+			columns = self.person_columns(doctype, table, owner_field)
 			for person in (
 				frappe.qb.from_(table)
 				# as functions: pypika drops a plain column of a table already selected with *
-				.select(table.star, Coalesce(email, "").as_("_email"), Coalesce(phone, "").as_("_phone"))
+				.select(*columns, Coalesce(email, "").as_("_email"), Coalesce(phone, "").as_("_phone"))
 				.where(table.name.isin(batch))
 			).run(as_dict=True):
 				person["_owner"] = person.get(owner_field) if owner_field else None
 				found[(doctype, person.name)] = person
 		return found
 
+	def person_columns(self, doctype: str, table, owner_field: str | None) -> list:
+		"""The person's columns the step needs: those its templates name as `member.<field>`, or all
+		of them when a template uses `member` otherwise (a person has ~150 columns; reading them
+		for every person of a chunk is most of a ToDo's cost)."""
+		sources = [self.step.description or ""]
+		if self.step.email_template:
+			template = frappe.get_cached_doc("Email Template", self.step.email_template)
+			sources += [template.subject or "", template.response_html or "", template.response or ""]
+		uses = MEMBER_USE.findall(" ".join(sources))
+		if any(not field for field in uses):
+			return [table.star]
+		meta = frappe.get_meta(doctype)
+		wanted = {field for field in uses} | {owner_field, self.step.wait_until_field}
+		return [table.name] + [
+			table[field] for field in sorted(f for f in wanted if f and f != "name" and meta.has_field(f))
+		]
+
 	def context(self, row: dict, person: dict) -> dict:
 		"""What a step's description and Email Template see: the person, the journey, the enrolment
-		and today, as plain data."""
-		return templating.plain(
-			{
-				"member": person,
-				"journey": {
-					"name": self.journey.name,
-					"journey_name": self.journey.journey_name,
-					"campaign": self.journey.campaign,
-				},
-				"enrolment": {
-					key: row.get(key)
-					for key in (
-						"name",
-						"member_doctype",
-						"member",
-						"member_name",
-						"source_doctype",
-						"source_name",
-						"entered_on",
-						"variant",
-					)
-				},
-				"today": self.today,
-			}
-		)
+		and today (made plain data by whoever renders it)."""
+		return {
+			"member": person,
+			"journey": {
+				"name": self.journey.name,
+				"journey_name": self.journey.journey_name,
+				"campaign": self.journey.campaign,
+			},
+			"enrolment": {
+				key: row.get(key)
+				for key in (
+					"name",
+					"member_doctype",
+					"member",
+					"member_name",
+					"source_doctype",
+					"source_name",
+					"entered_on",
+					"variant",
+				)
+			},
+			"today": self.today,
+		}
 
 	def owner(self, row: dict, person: dict) -> str:
 		"""Who gets the person's task or meeting: their account manager or lead owner, else the
@@ -212,7 +232,7 @@ def send_email(run: StepRun, rows: list[dict]) -> dict[str, Result]:
 	mails = []
 	for row, person in reachable:
 		try:
-			subject, body = renderer.render(run.context(row, person))
+			subject, body = renderer.render(templating.plain(run.context(row, person)))
 		except Exception as e:
 			results[row.name] = failed(f"{type(e).__name__}: {e}")
 			continue
@@ -254,7 +274,11 @@ def send_sms(run: StepRun, rows: list[dict]) -> dict[str, Result]:
 	for row, person in reachable:
 		try:
 			context = run.context(row, person)
-			text = render(run.step.description, context) if renderer is None else renderer.render(context)[1]
+			text = (
+				render(run.step.description, context)
+				if renderer is None
+				else renderer.render(templating.plain(context))[1]
+			)
 		except Exception as e:
 			frappe.clear_messages()
 			results[row.name] = failed(str(e) or type(e).__name__)
@@ -457,6 +481,8 @@ def exit_journey(run: StepRun, rows: list[dict]) -> dict[str, Result]:
 	return _all(rows, Result("Done"))
 
 
+# Steps that only decide where people go (no artefact): worked out before the claim
+DECIDING = ("Wait", "Wait Until", "Branch", "Split", "Exit")
 ACTIONS = {
 	"Send Email": send_email,
 	"Send SMS": send_sms,

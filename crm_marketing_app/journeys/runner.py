@@ -73,7 +73,8 @@ def run_journey(name: str, now: datetime | str | None = None) -> dict[str, int]:
 		for row in journey.steps:
 			if row.step_id in due:
 				counts.update(run_step(journey, row, loops, now, run_id))
-	journey.db_set("last_run_on", now, update_modified=False)
+	# not db_set: it loads the journey again to compare (most of a run where nothing is due)
+	frappe.db.set_value("Marketing Journey", journey.name, "last_run_on", now, update_modified=False)
 	jobs.commit_chunk()
 	frappe.publish_progress(
 		100,

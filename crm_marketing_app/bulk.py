@@ -13,7 +13,7 @@ where it matters:
   `rescore_respondents` or the lead rollups. A Sent row names no lead, so `leads_generated` stays
   true; a Lead Score Rule that counts `Sent` sees them at the next full rescore (the daily
   `tasks.rescore_all`), not at once.
-- Meeting Events and their participants (distribution.py) skip ERPNext's `after_insert`
+- Meeting Events and their participants (meetings.py: distribution, journeys) skip ERPNext's `after_insert`
   `link_events_with_prospect`, and hard-code Event's naming series "EV.#####" (`series_name`).
 - ToDos and their "Assigned" comments (todos.py) skip ToDo's own `on_update`: todos.py writes the
   comment and the references' `_assign` itself.

@@ -50,20 +50,13 @@ SAMPLE_REFERENCE = {
 def run_marketing_triggers(today: date | str | None = None) -> dict[str, dict]:
 	"""The daily job: every enabled trigger; one failing trigger does not stop the others."""
 	names = frappe.get_all("Marketing Trigger", filters={"enabled": 1}, pluck="name", order_by="name")
-	results = {}
-	for done, name in enumerate(names, start=1):
-		try:
-			results[name] = run_trigger(name, today)
-		except Exception:
-			# only the failed trigger's current chunk is lost: finished chunks are committed
-			frappe.db.rollback()
-			frappe.log_error(
-				title=_("Marketing Trigger {0} failed").format(name),
-				reference_doctype="Marketing Trigger",
-				reference_name=name,
-			)
-		frappe.publish_progress(done * 100 / len(names), title=_("Running Marketing Triggers"))
-	return results
+	return jobs.run_each(
+		"Marketing Trigger",
+		names,
+		lambda name: run_trigger(name, today),
+		lambda name: _("Marketing Trigger {0} failed").format(name),
+		_("Running Marketing Triggers"),
+	)
 
 
 def run_trigger(trigger_name: str, today: date | str | None = None) -> dict[str, int]:

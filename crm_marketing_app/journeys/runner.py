@@ -37,20 +37,13 @@ def run_journeys(now: datetime | str | None = None) -> dict[str, dict]:
 	"""The scheduled job: every Active journey; one failing journey does not stop the others."""
 	now = get_datetime(now) if now else now_datetime()
 	names = frappe.get_all("Marketing Journey", filters={"status": "Active"}, pluck="name", order_by="name")
-	results = {}
-	for done, name in enumerate(names, start=1):
-		try:
-			results[name] = run_journey(name, now)
-		except Exception:
-			# only the failing journey's open chunk is lost: finished chunks are committed
-			frappe.db.rollback()
-			frappe.log_error(
-				title=_("Marketing Journey {0} failed").format(name),
-				reference_doctype="Marketing Journey",
-				reference_name=name,
-			)
-		frappe.publish_progress(done * 100 / len(names), title=_("Running Marketing Journeys"))
-	return results
+	return jobs.run_each(
+		"Marketing Journey",
+		names,
+		lambda name: run_journey(name, now),
+		lambda name: _("Marketing Journey {0} failed").format(name),
+		_("Running Marketing Journeys"),
+	)
 
 
 def run_journey(name: str, now: datetime | str | None = None) -> dict[str, int]:
@@ -190,17 +183,18 @@ def claim(journey, step_id: str, due: list[dict], decided: dict | None, now: dat
 		)
 	rows.sort(key=log_name)
 	insert_rows(LOG, rows, name=log_name, timestamp=now, ignore_duplicates=True)
-	# by primary key only: a join would let the optimiser walk the journey's enrolments per chunk
+	# by primary key only, the run id compared here: with it (or a join) in the query the optimiser
+	# may walk the run's (or the journey's) rows instead, for every chunk
 	names = {log_name(row): row for row in rows}
-	mine = (
+	found = (
 		rows
-		and (
-			frappe.qb.from_(log)
-			.select(log.name)
-			.where(log.name.isin(list(names)) & (log.run_id == run_id))
-			.for_update()
-		).run(pluck=True)
+		and frappe.qb.from_(log)
+		.select(log.name, log.run_id)
+		.where(log.name.isin(list(names)))
+		.for_update()
+		.run()
 	) or []
+	mine = [name for name, claimed_by in found if claimed_by == run_id]
 	claimed_pass = {names[name]["enrolment"]: (name, names[name]["pass_no"]) for name in mine}
 	claimed_pass.update({name: (None, row.pass_no) for row in due if (name := row.name) in staying})
 	if not claimed_pass:

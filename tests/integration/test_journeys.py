@@ -796,3 +796,40 @@ def test_two_runners_at_once_do_nothing_twice(committed_journey):
 	assert sum(result.get("done", 0) for result in results) == 7
 	assert [len(todos_for(lead)) for lead in leads] == [1] * 7
 	assert frappe.db.count("Journey Step Log", {"journey": journey.name, "outcome": "Done"}) == 7
+
+
+def test_after_exit_lets_a_person_enter_again_once_the_last_enrolment_ended():
+	lead = make_lead("Again")
+	journey = make_journey(
+		[
+			step("task", "Create ToDo", "bye", assign_to="Administrator", description="Hello"),
+			step("bye", "Exit"),
+		],
+		entry_type="Target List",
+		entry_target_list=make_list([lead]),
+		reentry="After Exit",
+	)
+	at("2026-01-05 09:00")
+	at("2026-01-05 09:05")
+	statuses = frappe.get_all("Journey Enrolment", {"journey": journey.name}, ["status", "entry_key"])
+	assert sorted((s.status, s.entry_key) for s in statuses) == [("Exited", None), ("Exited", None)]
+	assert len(todos_for(lead)) == 2
+
+
+def test_wait_until_the_persons_own_date():
+	later, unset = make_lead("Later", qualified_on="2026-03-10"), make_lead("Unset")
+	journey = make_journey(
+		[
+			step("until", "Wait Until", "task", wait_until_field="qualified_on"),
+			step("task", "Create ToDo", assign_to="Administrator", description="Now"),
+		]
+	)
+	with freeze_time("2026-03-02 09:00"):
+		enrol(journey, "Lead", [{"member": later}, {"member": unset}])
+	at("2026-03-02 09:00")
+	assert (len(todos_for(later)), len(todos_for(unset))) == (0, 1)  # an empty date: at once
+	assert str(enrolment(journey, later).next_run_on) == "2026-03-10 00:00:00"
+	at("2026-03-09 09:00")
+	assert todos_for(later) == []
+	at("2026-03-10 09:00")
+	assert [str(t.date) for t in todos_for(later)] == ["2026-03-10"]

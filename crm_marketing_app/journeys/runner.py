@@ -1,13 +1,13 @@
 """Runs the Active Marketing Journeys (every 5 minutes): goals, then entry, then the due steps.
 
-Per journey and step, chunk by chunk: the due enrolments are claimed by INSERT IGNORE of their
-Journey Step Log rows (unique per enrolment, step and pass) carrying this run's id; the claimed
-rows are read again under a row lock (a row another run moved or ended meanwhile is let go); the
-step's action creates the chunk's artefacts in bulk (`journeys.steps`); the log outcomes and the
-enrolments (step, due time, status, pass, variant) are written back in one statement each; the
-chunk is committed (`jobs.commit_chunk`), and only then do texts leave. A crash rolls back the
-claims with the artefacts, so the next run does the chunk again; a second runner's INSERT IGNORE
-waits for the first's commit and then skips what it did. Nothing is done twice.
+Per journey and step, chunk by chunk: the due enrolments are read under a row lock (a second
+runner at the same step waits for this one's commit and then finds what is left), and claimed by
+INSERT IGNORE of their Journey Step Log rows (unique per enrolment, step and pass) carrying this
+run's id; the step's action creates the chunk's artefacts in bulk (`journeys.steps`); the log
+outcomes and the enrolments (step, due time, status, pass, variant) are written back in one
+statement each; the chunk is committed (`jobs.commit_chunk`), and only then do texts leave. A crash
+rolls back the claims with the artefacts, so the next run does the chunk again. Nothing is done
+twice.
 
 People move through as many steps as are due in one run: after a step, whoever goes on at once
 is due for the next one (a loop always holds a Wait, `engine.journeys.check_steps`).
@@ -29,7 +29,7 @@ from crm_marketing_app.journeys.checks import OPEN_STATUSES
 from crm_marketing_app.journeys.enrolments import ENROLMENT
 from crm_marketing_app.journeys.steps import ACTIONS, DECIDING, StepRun
 
-CHUNK = 500
+CHUNK = 500  # at most bulk.BATCH: a chunk's claims are then one INSERT, whose row count tells all
 LOG = "Journey Step Log"
 
 
@@ -138,8 +138,9 @@ def enrolment_columns(e) -> list:
 
 
 def due_rows(journey: str, step_id: str, now: datetime) -> list[dict]:
-	"""Up to CHUNK enrolments due at the step, read without locks (in index order: whoever is done
-	leaves the step, so the next chunk is the next rows)."""
+	"""Up to CHUNK enrolments due at the step, read and locked as they are now (in index order:
+	whoever is done leaves the step, so the next chunk is the next rows). A second run at the same
+	step waits here for this one's commit, then finds what is left."""
 	e = frappe.qb.DocType(ENROLMENT)
 	return (
 		frappe.qb.from_(e)
@@ -151,23 +152,24 @@ def due_rows(journey: str, step_id: str, now: datetime) -> list[dict]:
 			& (e.next_run_on <= now)
 		)
 		.limit(CHUNK)
+		.for_update()
 	).run(as_dict=True)
 
 
 def claim(journey, step_id: str, due: list[dict], decided: dict | None, now: datetime, run_id: str):
-	"""Log rows for the due enrolments; returns those this run claimed, read again under a row lock
-	(with `log_name`), and those a deciding step keeps where they are (no log row, `log_name` None).
+	"""Log rows for the due (locked) enrolments; returns those this run claimed (with `log_name`),
+	and those a deciding step keeps where they are (no log row, `log_name` None).
 
-	The log rows are inserted in name order: a concurrent run inserting the same keys waits for
-	this one to commit and then skips them, and the common order leaves no lock cycle. With
-	`decided`, the rows carry their outcome already."""
-	e, log = frappe.qb.DocType(ENROLMENT), frappe.qb.DocType(LOG)
+	The log rows are INSERT IGNOREd in name order under their unique key: whatever already has a
+	row for this step and pass is not done again. With `decided`, the rows carry their outcome."""
 	rows, staying = [], []
 	for d in due:
 		result = decided[d.name] if decided else None
 		if result and result.outcome is None:
-			staying.append(d.name)
+			d.log_name = None
+			staying.append(d)
 			continue
+		d.log_name = log_name({"enrolment": d.name, "step_id": step_id, "pass_no": d.pass_no})
 		rows.append(
 			{
 				"enrolment": d.name,
@@ -183,40 +185,19 @@ def claim(journey, step_id: str, due: list[dict], decided: dict | None, now: dat
 		)
 	rows.sort(key=log_name)
 	insert_rows(LOG, rows, name=log_name, timestamp=now, ignore_duplicates=True)
-	# by primary key only, the run id compared here: with it (or a join) in the query the optimiser
-	# may walk the run's (or the journey's) rows instead, for every chunk
-	names = {log_name(row): row for row in rows}
-	found = (
-		rows
-		and frappe.qb.from_(log)
-		.select(log.name, log.run_id)
-		.where(log.name.isin(list(names)))
-		.for_update()
-		.run()
-	) or []
-	mine = [name for name, claimed_by in found if claimed_by == run_id]
-	claimed_pass = {names[name]["enrolment"]: (name, names[name]["pass_no"]) for name in mine}
-	claimed_pass.update({name: (None, row.pass_no) for row in due if (name := row.name) in staying})
-	if not claimed_pass:
-		return []
-	claimed = (
-		frappe.qb.from_(e)
-		.select(*enrolment_columns(e))
-		.where(e.name.isin(list(claimed_pass)))
-		.orderby(e.name)
-		.for_update()
-	).run(as_dict=True)
-	for row in claimed:
-		row.log_name, row.claimed_pass = claimed_pass[row.name]
-	# a row that another run moved or ended after this one read it is let go
-	gone = [
-		row
-		for row in claimed
-		if row.status not in OPEN_STATUSES or row.current_step != step_id or row.pass_no != row.claimed_pass
-	]
-	if logged := [row.log_name for row in gone if row.log_name]:
-		frappe.qb.from_(log).delete().where(log.name.isin(logged)).run()
-	return [row for row in claimed if row not in gone]
+	# fewer rows in than claimed (or several statements): ask which are this run's
+	if rows and frappe.db._cursor.rowcount != len(rows):
+		log = frappe.qb.DocType(LOG)
+		# by primary key only, the run id compared here: with it in the query the optimiser may
+		# walk every row of the run instead
+		found = (
+			frappe.qb.from_(log)
+			.select(log.name, log.run_id)
+			.where(log.name.isin([d.log_name for d in due if d.log_name]))
+		)
+		mine = {name for name, claimed_by in found.run() if claimed_by == run_id}
+		return [d for d in due if d.log_name is None or d.log_name in mine]
+	return due
 
 
 def log_outcome(result) -> dict:

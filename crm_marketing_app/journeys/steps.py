@@ -263,6 +263,13 @@ def send_sms(run: StepRun, rows: list[dict]) -> dict[str, Result]:
 	"""The texts go through Frappe's SMS Settings after the chunk's commit (the gateway is outside
 	the transaction: a crash can lose a text, never send one twice). In the quiet hours the step
 	waits for their end."""
+	if not (run.step.description or run.step.email_template):
+		return _all(
+			rows,
+			failed(
+				_("Step {0} has no text: give it a Description or an Email Template").format(run.step.step_id)
+			),
+		)
 	if not frappe.db.get_single_value("SMS Settings", "sms_gateway_url"):
 		return _all(rows, Result("Skipped", error="sms_not_configured"))
 	quiet_until = after_quiet_hours()

@@ -13,7 +13,7 @@ where it matters:
   `rescore_respondents` or the lead rollups. A Sent row names no lead, so `leads_generated` stays
   true; a Lead Score Rule that counts `Sent` sees them at the next full rescore (the daily
   `tasks.rescore_all`), not at once.
-- Meeting Events and their participants (distribution.py) skip ERPNext's `after_insert`
+- Meeting Events and their participants (meetings.py: distribution, journeys) skip ERPNext's `after_insert`
   `link_events_with_prospect`, and hard-code Event's naming series "EV.#####" (`series_name`).
 - ToDos and their "Assigned" comments (todos.py) skip ToDo's own `on_update`: todos.py writes the
   comment and the references' `_assign` itself.
@@ -22,7 +22,8 @@ where it matters:
   digest of (list, member), so SQL and the controller name a member alike.
 - Email Group Members: the Email Group's subscriber count is updated by the caller.
 - Marketing Trigger Log claims (automation/runner.py) are INSERT IGNOREd under the log's unique key;
-  nothing to compensate.
+  nothing to compensate. Journey Step Log claims (journeys/runner.py) likewise; their outcomes and
+  the Journey Enrolments they move are written back by `update_rows`.
 - Email Queue and Email Queue Recipient rows (messaging/outbox.py) are what Frappe's own
   `QueueBuilder` would write, MIME text included; Frappe's flush sends them as any queued mail.
 - Failed, Bounced and Accepted Campaign Responses (messaging/) are like Sent ones: no rescore at once.
@@ -120,6 +121,29 @@ def quotes_only():
 		yield
 	finally:
 		frappe.db.sql("SET SESSION sql_mode = %s", (mode,))
+
+
+def update_rows(doctype: str, rows: Iterable[dict]) -> None:
+	"""Sets each row's own values (dicts of the same fields, with `name`) on existing records of
+	`doctype`: one INSERT … ON DUPLICATE KEY UPDATE per batch, where a CASE per column would grow with
+	the square of the chunk. Every name must exist (a missing one would be inserted): callers update
+	only rows they hold in this transaction (journey claims)."""
+	rows = list(rows)
+	if not rows:
+		return
+	fields = [field for field in rows[0] if field != "name"]
+	check_fields(doctype, fields)
+	columns = ["name", *fields]
+	placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+	column_sql = ", ".join(f"`{column}`" for column in columns)
+	updates = ", ".join(f"`{field}` = VALUES(`{field}`)" for field in fields)
+	for start in range(0, len(rows), BATCH):
+		batch = rows[start : start + BATCH]
+		frappe.db.sql(
+			f"INSERT INTO `tab{doctype}` ({column_sql}) VALUES {', '.join([placeholders] * len(batch))}"
+			f" ON DUPLICATE KEY UPDATE {updates}",
+			[row[column] for row in batch for column in columns],
+		)
 
 
 def insert_select(

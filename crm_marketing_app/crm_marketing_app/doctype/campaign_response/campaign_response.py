@@ -21,6 +21,7 @@ class CampaignResponse(Document):
 		channel: DF.Data | None
 		email: DF.Data | None
 		full_name: DF.Data | None
+		journey: DF.Link | None
 		lead: DF.Link | None
 		message_id: DF.Data | None
 		notes: DF.SmallText | None

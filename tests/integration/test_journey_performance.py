@@ -110,8 +110,24 @@ def journey():
 	people(name, 2, entered=march, status="Waiting", step="SP", path=through("W1"))
 	a, b = through("W1", "SP", "T1"), through("W1", "SP", "T2")
 	people(name, 40, entered=march, status="Converted", step="BR", variant="A", path=a)
-	people(name, 60, entered=march, status="Exited", step="EX", variant="A", path=[*a, ("BR", "No"), ("EX", "Done")])
-	people(name, 1, entered=march, status="Failed", step="T1", variant="A", path=[*through("W1", "SP"), ("T1", "Failed")])
+	people(
+		name,
+		60,
+		entered=march,
+		status="Exited",
+		step="EX",
+		variant="A",
+		path=[*a, ("BR", "No"), ("EX", "Done")],
+	)
+	people(
+		name,
+		1,
+		entered=march,
+		status="Failed",
+		step="T1",
+		variant="A",
+		path=[*through("W1", "SP"), ("T1", "Failed")],
+	)
 	people(name, 20, entered=march, status="Converted", step="BR", variant="B", path=b)
 	people(name, 80, entered=march, status="Completed", step="BR", variant="B", path=[*b, ("BR", "Yes")])
 	people(name, 5, entered=march, status="Waiting", step="BR", variant="B", path=b)
@@ -119,7 +135,15 @@ def journey():
 		   path=[*through("W1", "SP"), ("T2", "Skipped"), ("BR", "Yes")])  # fmt: skip
 	# April: 60 people, B converts better
 	people(name, 3, entered=april, status="Converted", step="BR", variant="A", path=a)
-	people(name, 27, entered=april, status="Exited", step="EX", variant="A", path=[*a, ("BR", "No"), ("EX", "Done")])
+	people(
+		name,
+		27,
+		entered=april,
+		status="Exited",
+		step="EX",
+		variant="A",
+		path=[*a, ("BR", "No"), ("EX", "Done")],
+	)
 	people(name, 15, entered=april, status="Converted", step="BR", variant="B", path=b)
 	people(name, 15, entered=april, status="Completed", step="BR", variant="B", path=[*b, ("BR", "Yes")])
 	return name

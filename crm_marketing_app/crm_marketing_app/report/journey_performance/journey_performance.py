@@ -8,23 +8,16 @@ enrolments standing on it with no outcome there yet, that is still waiting (Acti
 gone while they stood there (Reached Goal Here; a stopped journey's exits count only in Entered).
 Under each Split step its variants: enrolments, conversions to the goal, and the pooled
 two-proportion z-test of A against B (`engine.stats`). The variant is the enrolment's, so with two
-Split steps on one path it is the later one's.
+Split steps on one path it is the later one's. The queries are in `journeys/performance.py`.
 """
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case
-from frappe.query_builder.functions import Count
-from frappe.utils import add_days, getdate
 
-from crm_marketing_app.engine import stats
 from crm_marketing_app.engine.plan import ratio_percent
 from crm_marketing_app.journeys.checks import OPEN_STATUSES
+from crm_marketing_app.journeys.performance import statuses, step_rows
 from crm_marketing_app.utils import report_column
-
-ENROLMENT, LOG = "Journey Enrolment", "Journey Step Log"
-OUTCOMES = ("Done", "Yes", "No", "Skipped", "Failed")
-VARIANTS = ("A", "B")
 
 
 def execute(filters=None):
@@ -35,143 +28,6 @@ def execute(filters=None):
 	journey = frappe.get_doc("Marketing Journey", filters.journey)
 	rows = step_rows(journey, filters)
 	return columns(), rows, None, chart(rows), summary(statuses(filters))
-
-
-def cohort(filters):
-	"""The enrolment table and the condition naming the report's enrolments."""
-	e = frappe.qb.DocType(ENROLMENT)
-	where = e.journey == filters.journey
-	if filters.from_date:
-		where &= e.entered_on >= getdate(filters.from_date)
-	if filters.to_date:
-		where &= e.entered_on < add_days(getdate(filters.to_date), 1)
-	return e, where
-
-
-def outcomes(filters) -> dict[str, dict[str, int]]:
-	"""{step_id: {outcome: visits}} from the step log."""
-	e, where = cohort(filters)
-	log = frappe.qb.DocType(LOG)
-	found = (
-		frappe.qb.from_(log)
-		.join(e)
-		.on(e.name == log.enrolment)
-		.select(log.step_id, log.outcome, Count("*").as_("visits"))
-		.where(where & (log.journey == filters.journey) & log.outcome.isin(OUTCOMES))
-		.groupby(log.step_id, log.outcome)
-		.run(as_dict=True)
-	)
-	counts: dict[str, dict[str, int]] = {}
-	for row in found:
-		counts.setdefault(row.step_id, {})[row.outcome] = row.visits
-	return counts
-
-
-def standing(filters) -> dict[str, dict[str, int]]:
-	"""{step_id: {status: enrolments}} of the enrolments on a step that has no outcome for their pass."""
-	e, where = cohort(filters)
-	log = frappe.qb.DocType(LOG)
-	found = (
-		frappe.qb.from_(e)
-		.left_join(log)
-		.on(
-			(log.enrolment == e.name)
-			& (log.step_id == e.current_step)
-			& (log.pass_no == e.pass_no)
-			& log.outcome.isin(OUTCOMES)
-		)
-		.select(e.current_step, e.status, Count("*").as_("people"))
-		.where(where & (e.current_step != "") & log.name.isnull())
-		.groupby(e.current_step, e.status)
-		.run(as_dict=True)
-	)
-	counts: dict[str, dict[str, int]] = {}
-	for row in found:
-		counts.setdefault(row.current_step, {})[row.status] = row.people
-	return counts
-
-
-def variants(filters, split_steps: list[str]) -> dict[tuple[str, str], dict]:
-	"""{(split step, variant): {enrolments, converted}} of the enrolments each Split sent its ways."""
-	if not split_steps:
-		return {}
-	e, where = cohort(filters)
-	log = frappe.qb.DocType(LOG)
-	found = (
-		frappe.qb.from_(log)
-		.join(e)
-		.on(e.name == log.enrolment)
-		.select(
-			log.step_id,
-			e.variant,
-			Count(e.name).distinct().as_("enrolments"),
-			Count(Case().when(e.status == "Converted", e.name)).distinct().as_("converted"),
-		)
-		.where(
-			where
-			& (log.journey == filters.journey)
-			& log.step_id.isin(split_steps)
-			& (log.outcome == "Done")
-			& e.variant.isin(VARIANTS)
-		)
-		.groupby(log.step_id, e.variant)
-		.run(as_dict=True)
-	)
-	return {(row.step_id, row.variant): row for row in found}
-
-
-def statuses(filters) -> dict[str, int]:
-	"""{status: enrolments} of the report's enrolments."""
-	e, where = cohort(filters)
-	found = frappe.qb.from_(e).select(e.status, Count("*").as_("people")).where(where).groupby(e.status)
-	return {row.status: row.people for row in found.run(as_dict=True)}
-
-
-def step_rows(journey, filters) -> list[dict]:
-	logged, stood = outcomes(filters), standing(filters)
-	splits = variants(filters, [s.step_id for s in journey.steps if s.step_type == "Split"])
-	rows = []
-	for step in journey.steps:
-		counts, here = logged.get(step.step_id, {}), stood.get(step.step_id, {})
-		rows.append(
-			{
-				"step": step.step_id,
-				"step_label": step.step_label or step.step_id,
-				"step_type": _(step.step_type),
-				"entered": sum(counts.values()) + sum(here.values()),
-				**{outcome.lower(): counts.get(outcome, 0) for outcome in OUTCOMES},
-				"waiting": sum(here.get(status, 0) for status in OPEN_STATUSES),
-				"goal_here": here.get("Converted", 0),
-			}
-		)
-		if step.step_type == "Split":
-			rows += variant_rows(step.step_id, splits)
-	return rows
-
-
-def variant_rows(step_id: str, splits: dict) -> list[dict]:
-	"""The two variants of a Split, each with the z-test of A against B and its verdict."""
-	got = {v: splits.get((step_id, v)) or {"enrolments": 0, "converted": 0} for v in VARIANTS}
-	z, p_value = stats.two_proportion_test(
-		got["A"]["converted"], got["A"]["enrolments"], got["B"]["converted"], got["B"]["enrolments"]
-	)
-	winner = ("A" if z > 0 else "B") if stats.significant(p_value) else ""
-	verdict = _("Winner at 95 %: {0}").format(winner) if winner else _("Not significant yet")
-	return [
-		{
-			"step": step_id,
-			"step_label": _("Variant {0}").format(variant),
-			"variant": variant,
-			"entered": got[variant]["enrolments"],
-			"converted": got[variant]["converted"],
-			"conversion_rate": ratio_percent(got[variant]["converted"], got[variant]["enrolments"]),
-			"z_score": round(z, 3),
-			"p_value": round(p_value, 4),
-			"verdict": verdict,
-			"winner": winner,
-		}
-		for variant in VARIANTS
-	]
 
 
 def columns():

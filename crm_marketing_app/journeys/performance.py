@@ -30,23 +30,37 @@ def cohort(filters):
 	return e, where
 
 
-def outcomes(filters) -> dict[str, dict[str, int]]:
-	"""{step_id: {outcome: visits}} from the step log."""
+def logged(filters):
+	"""The step log of the report's enrolments: (query, log table, enrolment table)."""
 	e, where = cohort(filters)
 	log = frappe.qb.DocType(LOG)
-	found = (
+	query = (
 		frappe.qb.from_(log)
 		.join(e)
 		.on(e.name == log.enrolment)
-		.select(log.step_id, log.outcome, Count("*").as_("visits"))
-		.where(where & (log.journey == filters.journey) & log.outcome.isin(OUTCOMES))
+		.where(where & (log.journey == filters.journey))
+	)
+	return query, log, e
+
+
+def per_step(rows, step: str, kind: str, count: str) -> dict[str, dict[str, int]]:
+	"""{row[step]: {row[kind]: row[count]}} of grouped rows."""
+	counts: dict[str, dict[str, int]] = {}
+	for row in rows:
+		counts.setdefault(row[step], {})[row[kind]] = row[count]
+	return counts
+
+
+def outcomes(filters) -> dict[str, dict[str, int]]:
+	"""{step_id: {outcome: visits}} from the step log."""
+	query, log, _e = logged(filters)
+	found = (
+		query.select(log.step_id, log.outcome, Count("*").as_("visits"))
+		.where(log.outcome.isin(OUTCOMES))
 		.groupby(log.step_id, log.outcome)
 		.run(as_dict=True)
 	)
-	counts: dict[str, dict[str, int]] = {}
-	for row in found:
-		counts.setdefault(row.step_id, {})[row.outcome] = row.visits
-	return counts
+	return per_step(found, "step_id", "outcome", "visits")
 
 
 def standing(filters) -> dict[str, dict[str, int]]:
@@ -67,35 +81,22 @@ def standing(filters) -> dict[str, dict[str, int]]:
 		.groupby(e.current_step, e.status)
 		.run(as_dict=True)
 	)
-	counts: dict[str, dict[str, int]] = {}
-	for row in found:
-		counts.setdefault(row.current_step, {})[row.status] = row.people
-	return counts
+	return per_step(found, "current_step", "status", "people")
 
 
 def variants(filters, split_steps: list[str]) -> dict[tuple[str, str], dict]:
 	"""{(split step, variant): {enrolments, converted}} of the enrolments each Split sent its ways."""
 	if not split_steps:
 		return {}
-	e, where = cohort(filters)
-	log = frappe.qb.DocType(LOG)
+	query, log, e = logged(filters)
 	found = (
-		frappe.qb.from_(log)
-		.join(e)
-		.on(e.name == log.enrolment)
-		.select(
+		query.select(
 			log.step_id,
 			e.variant,
 			Count(e.name).distinct().as_("enrolments"),
 			Count(Case().when(e.status == "Converted", e.name)).distinct().as_("converted"),
 		)
-		.where(
-			where
-			& (log.journey == filters.journey)
-			& log.step_id.isin(split_steps)
-			& (log.outcome == "Done")
-			& e.variant.isin(VARIANTS)
-		)
+		.where(log.step_id.isin(split_steps) & (log.outcome == "Done") & e.variant.isin(VARIANTS))
 		.groupby(log.step_id, e.variant)
 		.run(as_dict=True)
 	)

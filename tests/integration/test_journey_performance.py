@@ -101,8 +101,8 @@ def through(*steps, outcome="Done"):
 	return [(step, outcome) for step in steps]
 
 
-@pytest.fixture
-def journey():
+def journey_with_people() -> str:
+	"""The journey and its 273 people of March and April."""
 	name = make_journey()
 	march, april = "2026-03-02", "2026-04-10"
 	# March: 213 people
@@ -149,6 +149,11 @@ def journey():
 	return name
 
 
+@pytest.fixture
+def journey():
+	return journey_with_people()
+
+
 def report(journey, **filters):
 	result = run_report("Journey Performance", {"journey": journey, **filters})
 	steps = {row["step"]: row for row in result["result"] if not row.get("variant")}
@@ -184,6 +189,9 @@ def test_steps_in_order_with_every_outcome(journey):
 	assert datasets["Still Waiting"] == [3, 2, 0, 0, 5, 0]
 	assert datasets["Failed"] == [0, 0, 1, 0, 0, 0]
 	assert datasets["Yes"] == [0, 0, 0, 0, 82, 0]
+	assert datasets["Reached Goal Here"] == [0, 0, 0, 0, 60, 0]
+	# the stack of each step is its Entered
+	assert [sum(values) for values in zip(*datasets.values(), strict=True)] == [213, 210, 101, 107, 207, 60]
 
 
 def test_variant_a_wins_in_march(journey):

@@ -16,6 +16,9 @@ frappe.query_reports["Journey Performance"] = {
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date" },
 	],
 	formatter(value, row, column, data, default_formatter) {
+		// A step has no conversion of its own (the default formatter would show an empty Percent as 0 %).
+		const variant_columns = ["converted", "conversion_rate", "z_score", "p_value", "verdict"];
+		if (data && !data.variant && variant_columns.includes(column.fieldname)) return "";
 		value = default_formatter(value, row, column, data);
 		if (!data || !data.variant) return value;
 		// A Split's variants stand indented under it; the winner's verdict in green.

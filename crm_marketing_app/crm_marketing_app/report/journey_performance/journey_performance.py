@@ -33,16 +33,16 @@ def execute(filters=None):
 def columns():
 	return [
 		report_column("step", _("Step ID"), "Data", 80),
-		report_column("step_label", _("Step"), "Data", 200),
-		report_column("step_type", _("Step Type"), "Data", 130),
-		report_column("entered", _("Entered"), "Int", 80),
+		report_column("step_label", _("Step"), "Data", 170),
+		report_column("step_type", _("Step Type"), "Data", 110),
+		report_column("entered", _("Entered"), "Int", 85),
 		report_column("done", _("Done"), "Int", 70),
-		report_column("yes", _("Yes"), "Int", 70),
-		report_column("no", _("No"), "Int", 70),
+		report_column("yes", _("Yes"), "Int", 60),
+		report_column("no", _("No"), "Int", 60),
 		report_column("skipped", _("Skipped"), "Int", 80),
 		report_column("failed", _("Failed"), "Int", 70),
-		report_column("waiting", _("Still Waiting"), "Int", 100),
-		report_column("goal_here", _("Reached Goal Here"), "Int", 130),
+		report_column("waiting", _("Still Waiting"), "Int", 110),
+		report_column("goal_here", _("Reached Goal Here"), "Int", 145),
 		report_column("converted", _("Converted"), "Int", 90),
 		report_column("conversion_rate", _("Conversion (%)"), "Percent", 110),
 		report_column("z_score", _("z"), "Float", 70, precision=3),
@@ -72,7 +72,8 @@ def summary(by_status: dict[str, int]) -> list[dict]:
 
 
 def chart(rows: list[dict]):
-	"""Per step, stacked: what its visits came to, and who still waits there."""
+	"""Per step, stacked to its Entered: what its visits came to, who still waits there and who reached
+	the goal there."""
 	steps = [row for row in rows if "variant" not in row]
 	if not any(row["entered"] for row in steps):
 		return None
@@ -83,6 +84,7 @@ def chart(rows: list[dict]):
 		("skipped", _("Skipped")),
 		("failed", _("Failed")),
 		("waiting", _("Still Waiting")),
+		("goal_here", _("Reached Goal Here")),
 	)
 	return {
 		"data": {
@@ -91,5 +93,5 @@ def chart(rows: list[dict]):
 		},
 		"type": "bar",
 		"barOptions": {"stacked": 1},
-		"colors": ["#29CD42", "#2490EF", "#ECAD4B", "#98A1A9", "#E24C4C", "#5E64FF"],
+		"colors": ["#29CD42", "#2490EF", "#ECAD4B", "#98A1A9", "#E24C4C", "#24BFBF", "#743EE2"],
 	}

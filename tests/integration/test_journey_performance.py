@@ -20,7 +20,7 @@ APRIL = {"from_date": "2026-04-01", "to_date": "2026-04-30"}
 serial = itertools.count()
 
 
-def make_journey() -> str:
+def make_journey(name: str | None = None) -> str:
 	steps = [
 		{"step_id": "W1", "step_type": "Wait", "step_label": "Two days", "wait_days": 2, "next_step": "SP"},
 		{
@@ -47,7 +47,7 @@ def make_journey() -> str:
 	]
 	return (
 		frappe.get_doc(
-			{"doctype": "Marketing Journey", "journey_name": f"JP {random_string(8)}", "steps": steps}
+			{"doctype": "Marketing Journey", "journey_name": name or f"JP {random_string(8)}", "steps": steps}
 		)
 		.insert()
 		.name

@@ -6,7 +6,7 @@ The Journey Performance report reads them."""
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count
+from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, getdate
 
 from crm_marketing_app.engine import stats
@@ -52,8 +52,13 @@ def per_step(rows, step: str, kind: str, count: str) -> dict[str, dict[str, int]
 
 
 def outcomes(filters) -> dict[str, dict[str, int]]:
-	"""{step_id: {outcome: visits}} from the step log."""
-	query, log, _e = logged(filters)
+	"""{step_id: {outcome: visits}} from the step log (joined with the enrolments only for a period:
+	the journey's whole log is read from its (journey, step_id, outcome) index alone)."""
+	if filters.from_date or filters.to_date:
+		query, log, _e = logged(filters)
+	else:
+		log = frappe.qb.DocType(LOG)
+		query = frappe.qb.from_(log).where(log.journey == filters.journey)
 	found = (
 		query.select(log.step_id, log.outcome, Count("*").as_("visits"))
 		.where(log.outcome.isin(OUTCOMES))
@@ -85,9 +90,23 @@ def standing(filters) -> dict[str, dict[str, int]]:
 
 
 def variants(filters, split_steps: list[str]) -> dict[tuple[str, str], dict]:
-	"""{(split step, variant): {enrolments, converted}} of the enrolments each Split sent its ways."""
+	"""{(split step, variant): {enrolments, converted}} of the enrolments each Split sent its ways.
+
+	Only a Split sets the variant: with one Split the enrolments alone tell; with several, the log
+	of each Split says whom it sent (the variant then is the later Split's)."""
 	if not split_steps:
 		return {}
+	if len(split_steps) == 1:
+		e, where = cohort(filters)
+		converted = Sum(Case().when(e.status == "Converted", 1).else_(0))
+		found = (
+			frappe.qb.from_(e)
+			.select(e.variant, Count("*").as_("enrolments"), converted.as_("converted"))
+			.where(where & e.variant.isin(VARIANTS))
+			.groupby(e.variant)
+			.run(as_dict=True)
+		)
+		return {(split_steps[0], row.variant): row for row in found}
 	query, log, e = logged(filters)
 	found = (
 		query.select(

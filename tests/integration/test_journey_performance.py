@@ -246,3 +246,36 @@ def test_marketing_roles_may_run_it_and_others_may_not(journey):
 	frappe.set_user(make_user(["Sales User"]))
 	with pytest.raises(frappe.PermissionError):
 		report(journey)
+
+
+def test_two_splits_count_each_from_its_log():
+	steps = [
+		{"step_id": "S1", "step_type": "Split", "split_percent": 50, "else_percent": 50, "next_step": "S2",
+		 "else_step": "EX"},
+		{"step_id": "S2", "step_type": "Split", "split_percent": 30, "else_percent": 70, "next_step": "EX",
+		 "else_step": "EX"},
+		{"step_id": "EX", "step_type": "Exit"},
+	]  # fmt: skip
+	name = (
+		frappe.get_doc(
+			{"doctype": "Marketing Journey", "journey_name": f"JP {random_string(8)}", "steps": steps}
+		)
+		.insert()
+		.name
+	)
+	people(
+		name, 2, entered="2026-03-02", status="Converted", step="EX", variant="B", path=through("S1", "S2")
+	)
+	people(
+		name, 1, entered="2026-03-02", status="Exited", step="EX", variant="A", path=through("S1", "S2", "EX")
+	)
+	people(name, 4, entered="2026-03-02", status="Exited", step="EX", variant="B", path=through("S1", "EX"))
+	_result, _steps, _variants, _summary = report(name)
+	rows = {
+		(r["step"], r["variant"]): (r["entered"], r["converted"])
+		for r in _result["result"]
+		if r.get("variant")
+	}
+	# S2 sent 3 people: 1 A, 2 B (converted); S1's variant is the enrolment's, the later Split's where both ran
+	assert rows[("S2", "A")] == (1, 0) and rows[("S2", "B")] == (2, 2)
+	assert rows[("S1", "A")][0] + rows[("S1", "B")][0] == 7

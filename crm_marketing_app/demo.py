@@ -728,6 +728,8 @@ def ensure_activities(campaign: str, show) -> dict[str, str | None]:
 								"due_date": add_days(show, due),
 								"responsible": MANAGER,
 								"completed": int(done),
+								# done on the day it was due, not on the day the demo was loaded
+								"completed_on": add_days(show, due) if done else None,
 							}
 							for m, due, done in milestones
 						],

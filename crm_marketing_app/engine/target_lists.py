@@ -139,15 +139,16 @@ HAS_RESPONSE, HAS_NO_RESPONSE, IN_LIST, NOT_IN_LIST = (
 RESPONSE_CONDITIONS = (HAS_RESPONSE, HAS_NO_RESPONSE)
 LIST_CONDITIONS = (IN_LIST, NOT_IN_LIST)
 DERIVED = (*MEASURES, *LINE_MEASURES, ACTIVITY_STATUS, *RESPONSE_CONDITIONS, *LIST_CONDITIONS)
+# Their labels, the one list the condition picker, the grid and the rule sentence name them by.
 DERIVED_LABELS = {
 	"last_order_date": _("Last Order Date"),
 	"first_order_date": _("First Order Date"),
-	"order_count": _("Order Count"),
+	"order_count": _("Number of Orders"),
 	"total_ordered": _("Total Ordered"),
 	"ordered_item": _("Ordered Item"),
 	"ordered_item_group": _("Ordered Item Group"),
 	"ordered_before": _("Ordered Before"),
-	"ordered_after": _("Ordered After"),
+	"ordered_after": _("Ordered On or After"),
 	ACTIVITY_STATUS: _("Activity Status"),
 	HAS_RESPONSE: _("Has Response"),
 	HAS_NO_RESPONSE: _("Has No Response"),
@@ -479,7 +480,7 @@ _SPECIAL_PHRASES = {
 
 
 def describe(conditions, fields: dict[str, Field], context: Context, label=str, translate=str) -> str:
-	"""The rule as one readable sentence, e.g. "(City is Kyiv and Order Count is more than 2)
+	"""The rule as one readable sentence, e.g. "(City is Kyiv and Number of Orders is more than 2)
 	or (City is Lviv)"; relative dates show the day they mean today. `label` names a field,
 	`translate` translates a template (both identity in English). Call it on valid rows."""
 

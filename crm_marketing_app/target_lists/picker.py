@@ -2,32 +2,32 @@
 use (the member DocType's fields and the derived measures), each with its translated label, the
 operators that fit it and the Frappe field type of its value widget.
 
-New derived measures in engine/target_lists.py appear here by themselves (labelled from their name,
-widget from their kind); MEASURE_WIDGETS gives them a proper label and widget."""
+Labels come from query.field_label (a derived measure's from engine.DERIVED_LABELS, a field's from
+its DocType). New derived measures in engine/target_lists.py appear here by themselves (widget from
+their kind); MEASURE_WIDGETS gives them a widget of their own."""
 
 import frappe
 from frappe import _
 
 from crm_marketing_app.engine import target_lists as engine
-from crm_marketing_app.engine.errors import _ as mark_translatable
-from crm_marketing_app.target_lists.query import check_member_doctype, member_fields, response_types
+from crm_marketing_app.target_lists.query import (
+	check_member_doctype,
+	field_label,
+	member_fields,
+	response_types,
+)
 
-# Derived measure → (label, value widget fieldtype, options: a DocType for Link, a tuple for Select).
+# Derived measure → (value widget fieldtype, options: a DocType for Link, a tuple for Select).
 MEASURE_WIDGETS = {
-	"last_order_date": (mark_translatable("Last Order Date"), "Date", None),
-	"first_order_date": (mark_translatable("First Order Date"), "Date", None),
-	"order_count": (mark_translatable("Number of Orders"), "Int", None),
-	"total_ordered": (mark_translatable("Total Ordered"), "Currency", None),
-	"ordered_item": (mark_translatable("Ordered Item"), "Link", "Item"),
-	"ordered_item_group": (mark_translatable("Ordered Item Group"), "Link", "Item Group"),
-	"ordered_before": (mark_translatable("Ordered Before"), "Date", None),
-	"ordered_after": (mark_translatable("Ordered On or After"), "Date", None),
-	engine.ACTIVITY_STATUS: (mark_translatable("Activity Status"), "Select", engine.ACTIVITY_STATUSES),
+	"total_ordered": ("Currency", None),
+	"ordered_item": ("Link", "Item"),
+	"ordered_item_group": ("Link", "Item Group"),
+	engine.ACTIVITY_STATUS: ("Select", engine.ACTIVITY_STATUSES),
 	# options filled in from Campaign Response's meta by derived_measures
-	engine.HAS_RESPONSE: (mark_translatable("Has Response"), "Select", None),
-	engine.HAS_NO_RESPONSE: (mark_translatable("Has No Response"), "Select", None),
-	engine.IN_LIST: (mark_translatable("In List"), "Link", "Target List"),
-	engine.NOT_IN_LIST: (mark_translatable("Not In List"), "Link", "Target List"),
+	engine.HAS_RESPONSE: ("Select", None),
+	engine.HAS_NO_RESPONSE: ("Select", None),
+	engine.IN_LIST: ("Link", "Target List"),
+	engine.NOT_IN_LIST: ("Link", "Target List"),
 }
 # A value widget per kind, for fields and measures without a widget of their own.
 KIND_WIDGETS = {
@@ -39,13 +39,6 @@ KIND_WIDGETS = {
 	engine.CHECK: "Check",
 	engine.SELECT: "Select",
 }
-STANDARD_LABELS = {
-	"name": mark_translatable("ID"),
-	"owner": mark_translatable("Created By"),
-	"modified_by": mark_translatable("Last Updated By"),
-	"creation": mark_translatable("Created On"),
-	"modified": mark_translatable("Last Updated On"),
-}
 
 
 @frappe.whitelist()
@@ -55,20 +48,21 @@ def condition_fields(member_doctype: str) -> list[dict]:
 	frappe.has_permission("Target List", "read", throw=True)
 	check_member_doctype(member_doctype)
 	frappe.has_permission(member_doctype, "read", throw=True)
-	return derived_measures() + doctype_fields(member_doctype)
+	label = field_label(member_doctype)
+	return derived_measures(label) + doctype_fields(member_doctype, label)
 
 
-def derived_measures() -> list[dict]:
+def derived_measures(label) -> list[dict]:
 	out = []
 	for fieldname in engine.DERIVED:
-		label, fieldtype, options = MEASURE_WIDGETS.get(fieldname, (None, None, None))
+		fieldtype, options = MEASURE_WIDGETS.get(fieldname, (None, None))
 		kind, operators = measure_kind(fieldname)
 		if fieldname in engine.RESPONSE_CONDITIONS:
 			options = response_types()
 		out.append(
 			entry(
 				fieldname,
-				_(label) if label else fieldname.replace("_", " ").capitalize(),
+				label(fieldname),
 				_("Derived Measure"),
 				fieldtype or KIND_WIDGETS[kind],
 				options,
@@ -91,14 +85,13 @@ def measure_kind(fieldname: str) -> tuple[str, tuple]:
 	return kind, engine.OPERATORS_BY_KIND[kind]
 
 
-def doctype_fields(member_doctype: str) -> list[dict]:
+def doctype_fields(member_doctype: str, label) -> list[dict]:
 	meta = frappe.get_meta(member_doctype)
 	group = _("{0} Field").format(_(member_doctype))
 	out = []
 	for fieldname, spec in member_fields(member_doctype).items():
 		df = meta.get_field(fieldname)
 		if df:
-			label = _(df.label or fieldname)
 			fieldtype = (
 				df.fieldtype if df.fieldtype in ("Link", "Select", "Currency") else KIND_WIDGETS[spec.kind]
 			)
@@ -106,10 +99,11 @@ def doctype_fields(member_doctype: str) -> list[dict]:
 				spec.options if spec.kind == engine.SELECT else (df.options if fieldtype == "Link" else None)
 			)
 		else:
-			label = _(STANDARD_LABELS.get(fieldname, fieldname))
 			fieldtype = "Link" if fieldname in ("owner", "modified_by") else KIND_WIDGETS[spec.kind]
 			options = "User" if fieldtype == "Link" else None
-		out.append(entry(fieldname, label, group, fieldtype, options, engine.OPERATORS_BY_KIND[spec.kind]))
+		out.append(
+			entry(fieldname, label(fieldname), group, fieldtype, options, engine.OPERATORS_BY_KIND[spec.kind])
+		)
 	return sorted(out, key=lambda f: f["label"].lower())
 
 

@@ -128,7 +128,7 @@ def field_label(member_doctype: str):
 		if fieldname in target_lists.DERIVED_LABELS:
 			return _(target_lists.DERIVED_LABELS[fieldname])
 		if meta.has_field(fieldname) or fieldname in default_fields:
-			return _(meta.get_label(fieldname))
+			return _(meta.get_label(fieldname) or fieldname)
 		return fieldname
 
 	return label

@@ -7,6 +7,7 @@ from crm_marketing_app.engine import target_lists as engine
 from crm_marketing_app.target_lists.picker import condition_fields
 from crm_marketing_app.target_lists.query import compile_for
 from tests.integration.helpers import make_user
+from tests.integration.test_target_lists import make_list
 
 
 def test_lead_fields_and_every_derived_measure_with_their_widgets():
@@ -52,3 +53,32 @@ def test_only_for_who_reads_target_lists_and_the_members():
 	frappe.set_user("Administrator")
 	with pytest.raises(frappe.ValidationError, match="Member Type"):
 		condition_fields("Supplier")
+
+
+def test_the_conditions_grid_names_each_field_by_its_label_in_the_readers_language():
+	target = make_list(
+		"Customer",
+		[
+			("last_order_date", ">=", "today-1y"),
+			("customer_group", "=", "Commercial"),
+			("owner", "is set", None),
+		],
+	)
+	# the picker and the grid name a field alike; the stored fieldname stays what it is
+	picker_labels = {f["fieldname"]: f["label"] for f in condition_fields("Customer")}
+	rows = frappe.get_doc("Target List", target.name).as_dict()["conditions"]
+	assert [(r["field"], r["field_label"]) for r in rows] == [
+		("last_order_date", "Last Order Date"),
+		("customer_group", "Customer Group"),
+		("owner", "Created By"),
+	]
+	assert all(r["field_label"] == picker_labels[r["field"]] for r in rows)
+	assert frappe.get_all(
+		"Target List Condition", filters={"parent": target.name}, pluck="field", order_by="idx"
+	) == ["last_order_date", "customer_group", "owner"]
+	frappe.local.lang = "uk"
+	try:
+		rows = frappe.get_doc("Target List", target.name).as_dict()["conditions"]
+	finally:
+		frappe.local.lang = "en"
+	assert [r["field_label"] for r in rows] == ["Остання дата замовлення", "Група клієнтів", "Створено"]

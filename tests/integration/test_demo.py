@@ -1,4 +1,5 @@
-"""The demo data set: loads with the story's figures, loads again without duplicates, clears completely.
+"""The demo data set: loads with the story's figures, loads again without duplicates, clears completely,
+and a clear and load leaves no repeated timeline entries.
 
 The loader commits, so every test clears in `finally`.
 """
@@ -6,7 +7,7 @@ The loader commits, so every test clears in `finally`.
 import frappe
 import pytest
 from frappe.desk.query_report import run
-from frappe.utils import get_first_day, now_datetime, today
+from frappe.utils import get_first_day, getdate, now_datetime, today
 
 from crm_marketing_app import demo
 from crm_marketing_app.bulk import insert_rows
@@ -41,6 +42,105 @@ def demo_counts() -> dict[str, int]:
 		"rules": frappe.db.count(
 			"Lead Score Rule", {"name": ("in", [r["rule_name"] for r in demo.seed_rules("")])}
 		),
+	}
+
+
+# What the demo creates, deletes, or writes a timeline entry on.
+TIMELINE_DOCTYPES = (
+	"Campaign",
+	"Campaign Activity",
+	"Campaign Response",
+	"Campaign Attribution",
+	"Target List",
+	"Target List Member",
+	"Lead",
+	"Customer",
+	"Contact",
+	"Address",
+	"Item",
+	"Sales Order",
+	"Opportunity",
+	"Marketing Supplier",
+	"Marketing Trigger",
+	"Marketing Trigger Log",
+	"Lead Score Rule",
+	"Marketing Funnel",
+	"Email Template",
+	"ToDo",
+	"User",
+)
+
+
+def timeline_rows() -> dict[tuple[str, str], list[tuple]]:
+	"""{(doctype, natural key): sorted [(Version or Comment, comment type, content)]} of the demo's
+	records, keyed so that a record created again by a second load has the same key (a Lead by its
+	email; the other records by their fixed names)."""
+	names = {
+		"Campaign": {n: n for n in (demo.CAMPAIGN, demo.PAST_CAMPAIGN)},
+		"Customer": {n: n for n in demo.CUSTOMERS},
+		"Item": {n: n for n in demo.ITEMS},
+		"Target List": {n: n for n in demo.LISTS},
+		"Marketing Supplier": {n: n for n in demo.SUPPLIERS},
+		"Marketing Trigger": {demo.TRIGGER: demo.TRIGGER},
+		"Marketing Funnel": {demo.FUNNEL: demo.FUNNEL},
+		"Lead": dict(
+			frappe.get_all(
+				"Lead",
+				filters={"email_id": ("in", [demo.lead_email(p) for p in (*demo.LEADS, *demo.VISITORS)])},
+				fields=["name", "email_id"],
+				as_list=True,
+			)
+		),
+	}
+	rows: dict[tuple[str, str], list[tuple]] = {}
+	for doctype, keys in names.items():
+		if not keys:
+			continue
+		for version in frappe.get_all(
+			"Version", filters={"ref_doctype": doctype, "docname": ("in", list(keys))}, fields=["docname"]
+		):
+			rows.setdefault((doctype, keys[version.docname]), []).append(("Version",))
+		for comment in frappe.get_all(
+			"Comment",
+			filters={"reference_doctype": doctype, "reference_name": ("in", list(keys))},
+			fields=["reference_name", "comment_type", "content"],
+		):
+			key = (doctype, keys[comment.reference_name])
+			rows.setdefault(key, []).append(("Comment", comment.comment_type, comment.content))
+	return {key: sorted(entries) for key, entries in rows.items()}
+
+
+def orphans() -> set[tuple[str, str]]:
+	"""(Version or Comment, name) of timeline rows whose record no longer exists (Frappe's "Deleted"
+	feed entries name no record: they are the site's activity feed, not a timeline)."""
+	out = set()
+	for doctype in TIMELINE_DOCTYPES:
+		for table, ref_doctype, ref_name in (
+			("Version", "ref_doctype", "docname"),
+			("Comment", "reference_doctype", "reference_name"),
+		):
+			names = frappe.db.sql(
+				f"""select t.name from `tab{table}` t left join `tab{doctype}` d on d.name = t.{ref_name}
+				where t.{ref_doctype} = %s and t.{ref_name} is not null and d.name is null""",
+				doctype,
+			)
+			out.update((table, name) for (name,) in names)
+	return out
+
+
+def milestones() -> dict[str, tuple]:
+	"""{milestone: (completed, completed on, due date, its ToDo's status)} of the exhibition's activities."""
+	rows = frappe.get_all(
+		"Campaign Activity Milestone",
+		filters={
+			"parenttype": "Campaign Activity",
+			"parent": ("in", frappe.get_all("Campaign Activity", {"campaign": demo.CAMPAIGN}, pluck="name")),
+		},
+		fields=["milestone", "completed", "completed_on", "due_date", "todo"],
+	)
+	return {
+		r.milestone: (r.completed, r.completed_on, r.due_date, frappe.db.get_value("ToDo", r.todo, "status"))
+		for r in rows
 	}
 
 
@@ -102,14 +202,41 @@ def test_demo_tells_the_exhibition_story(loaded):
 
 
 def test_demo_loads_twice_without_duplicates_and_clears_completely(loaded):
+	orphans_before = orphans()  # (the fixture loaded the demo; what other work left is not ours)
 	first = demo_counts()
 	assert all(first.values()), first
+	timeline = timeline_rows()
+	assert timeline
+	for entries in timeline.values():  # no entry twice on one record
+		comments = [e for e in entries if e[0] == "Comment"]
+		assert len(comments) == len(set(comments)), comments
 	demo.load()
 	assert demo_counts() == first
 	demo.clear()
 	assert not any(demo_counts().values()), demo_counts()
 	assert not frappe.db.exists("Custom Field", "Customer-upsell_potential")
 	assert not frappe.db.exists("User", demo.MANAGER)
+	# clear takes the timelines of what it deletes with it ...
+	assert timeline_rows() == {}
+	assert orphans() - orphans_before == set()
+	# ... so a clear and load shows each record's timeline once, as the first load did
+	demo.load()
+	assert timeline_rows() == timeline
+
+
+def test_milestones_are_done_only_where_the_story_says_they_happened(loaded):
+	states = milestones()
+	done = {name for name, (completed, *_rest) in states.items() if completed}
+	assert states and done and done != set(states)  # some done, not all
+	for name, (completed, completed_on, due, todo_status) in states.items():
+		if completed:  # done in the past, on the day it was due; its ToDo closed
+			assert (completed_on, todo_status) == (due, "Closed"), name
+			assert getdate(due) <= getdate(today()), name
+		else:
+			assert (completed_on, todo_status) == (None, "Open"), name
+	# the follow-up calls are still going on: their report is due after today
+	assert states["Call results reported"][0] == 0
+	assert getdate(states["Call results reported"][2]) > getdate(today())
 
 
 def route_map(journey) -> dict[str, tuple]:

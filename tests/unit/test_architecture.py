@@ -118,3 +118,12 @@ def test_only_the_job_module_asks_whether_it_runs_under_tests():
 def test_every_app_doctype_has_one_form_script_at_most_and_none_in_public_js():
 	doctype_js = hooks_value("doctype_js")
 	assert not own_doctypes() & set(doctype_js)
+
+
+def test_no_two_custom_fields_of_a_doctype_are_inserted_after_the_same_field():
+	# Frappe places such fields in no fixed order: the Lead's Score Breakdown once landed at the end of
+	# the collapsed Marketing Consent section instead of beside the score.
+	places: dict[tuple[str, str], list[str]] = {}
+	for field in json.loads((APP / "fixtures" / "custom_field.json").read_text()):
+		places.setdefault((field["dt"], field.get("insert_after")), []).append(field["fieldname"])
+	assert {place: names for place, names in places.items() if len(names) > 1} == {}

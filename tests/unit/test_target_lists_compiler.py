@@ -11,6 +11,8 @@ from crm_marketing_app.engine.target_lists import (
 	BUYING_NOW_DAYS,
 	CHECK,
 	DATE,
+	DERIVED,
+	DERIVED_LABELS,
 	FLOAT,
 	INT,
 	SELECT,
@@ -123,6 +125,11 @@ def test_activity_status_expands_over_last_order_and_enquiries():
 	tree = compile_(("activity_status", "in", "Prospect, Enquired, never bought"))
 	assert tree.terms == (Any_((All((never, Not(Enquired()))), All((never, Enquired())))),)
 	assert set(ACTIVITY_STATUSES) == {"Buying now", "Lapsed", "Enquired, never bought", "Prospect"}
+
+
+def test_every_derived_measure_has_its_label():
+	# the picker, the conditions grid and the rule sentence all name a measure by this label
+	assert set(DERIVED_LABELS) == set(DERIVED)
 
 
 def test_no_conditions_is_an_empty_all():

@@ -19,6 +19,7 @@ class CampaignAttribution(Document):
 		customer: DF.Link | None
 		model: DF.Literal[
 			"Campaign Field",
+			"Coupon Code",
 			"Promo Code",
 			"First Touch",
 			"Last Touch",

@@ -22,6 +22,7 @@ class CampaignResponse(Document):
 		email: DF.Data | None
 		full_name: DF.Data | None
 		lead: DF.Link | None
+		message_id: DF.Data | None
 		notes: DF.SmallText | None
 		opportunity: DF.Link | None
 		organization: DF.Data | None
@@ -40,12 +41,15 @@ class CampaignResponse(Document):
 			"Registered",
 			"Attended",
 			"Replied",
-			"Accepted",
 			"Declined",
 			"Requested Info",
 			"Purchased",
 			"Unsubscribed",
+			"Bounced",
+			"Accepted",
+			"Failed",
 		]
+		sales_order: DF.Link | None
 		tracking_key: DF.Data | None
 		utm_campaign: DF.Data | None
 		utm_content: DF.Data | None

@@ -23,6 +23,7 @@ class MarketingFunnel(Document):
 		]
 		description: DF.TextEditor | None
 		funnel_name: DF.Data
+		min_reference_campaigns: DF.Int
 		stages: DF.Table[EventFunnelStage]
 		tolerance: DF.Percent
 

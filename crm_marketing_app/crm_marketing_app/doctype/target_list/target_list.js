@@ -49,7 +49,15 @@ frappe.ui.form.on("Target List", {
 });
 
 frappe.ui.form.on("Target List Condition", {
-	field: (frm) => frm.trigger("show_preview"),
+	field(frm, cdt, cdn) {
+		// the grid shows the field by its label (the server sends it for saved rows)
+		const row = locals[cdt][cdn];
+		condition_fields(frm).then((fields) => {
+			const spec = fields.find((f) => f.fieldname === (row.field || "").trim());
+			frappe.model.set_value(cdt, cdn, "field_label", spec ? spec.label : row.field);
+		});
+		frm.trigger("show_preview");
+	},
 	operator: (frm) => frm.trigger("show_preview"),
 	value: (frm) => frm.trigger("show_preview"),
 	group: (frm) => frm.trigger("show_preview"),
@@ -165,9 +173,7 @@ function condition_dialog(frm) {
 		frappe.msgprint(__("Choose the Member Type first"));
 		return;
 	}
-	frappe
-		.xcall("crm_marketing_app.target_lists.picker.condition_fields", { member_doctype: frm.doc.member_doctype })
-		.then((fields) => {
+	condition_fields(frm).then((fields) => {
 			const by_name = Object.fromEntries(fields.map((f) => [f.fieldname, f]));
 			const dialog = new frappe.ui.Dialog({
 				title: __("Add Condition"),
@@ -193,7 +199,12 @@ function condition_dialog(frm) {
 					const widget = dialog.crm_widget;
 					let value = widget ? values[`value_${widget.toLowerCase()}`] : null;
 					if (widget === "Check") value = value ? "1" : "0";
-					frm.add_child("conditions", { field: values.field, operator: values.operator, value: value ?? "" });
+					frm.add_child("conditions", {
+						field: values.field,
+						field_label: by_name[values.field].label,
+						operator: values.operator,
+						value: value ?? "",
+					});
 					frm.refresh_field("conditions");
 					frm.dirty();
 					frm.trigger("show_preview");
@@ -203,6 +214,19 @@ function condition_dialog(frm) {
 			dialog.show();
 			frm.crm_condition_dialog = dialog;
 		});
+}
+
+// What a condition of this member type may use, asked once per member type.
+function condition_fields(frm) {
+	const member_doctype = frm.doc.member_doctype;
+	frm.crm_condition_fields = frm.crm_condition_fields || {};
+	if (!frm.crm_condition_fields[member_doctype]) {
+		frm.crm_condition_fields[member_doctype] = frappe.xcall(
+			"crm_marketing_app.target_lists.picker.condition_fields",
+			{ member_doctype }
+		);
+	}
+	return frm.crm_condition_fields[member_doctype];
 }
 
 function show_widget(dialog, by_name, operator_changed) {

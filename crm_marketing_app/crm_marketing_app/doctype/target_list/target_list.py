@@ -21,6 +21,7 @@ class TargetList(Document):
 			TargetListCondition,
 		)
 
+		allow_subscription: DF.Check
 		channel: DF.Literal["", "Email", "Postal Mail", "Phone", "SMS", "Meeting", "Social"]
 		conditions: DF.Table[TargetListCondition]
 		description: DF.SmallText | None
@@ -31,6 +32,7 @@ class TargetList(Document):
 		member_count: DF.Int
 		member_doctype: DF.Literal["Lead", "Contact", "Customer", "Prospect"]
 		members_without_address: DF.Int
+		requires_consent: DF.Check
 		rule_description: DF.SmallText | None
 		segment_customer_group: DF.Link | None
 

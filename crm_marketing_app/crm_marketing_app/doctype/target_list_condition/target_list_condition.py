@@ -1,8 +1,10 @@
+import frappe
 from frappe.model.document import Document
 from frappe.utils import getdate, nowdate
 
 from crm_marketing_app.engine import relative_dates
 from crm_marketing_app.engine.errors import EngineError
+from crm_marketing_app.target_lists.query import field_label
 
 
 class TargetListCondition(Document):
@@ -27,6 +29,19 @@ class TargetListCondition(Document):
 		value: DF.Data | None
 		within_days: DF.Int
 	# end: auto-generated types
+
+	@property
+	def field_label(self) -> str | None:
+		"""The field's label in the reader's language (virtual: `field` stays the stored fieldname)."""
+		if not self.field:
+			return None
+		parent = self.parent_doc
+		member_doctype = (
+			parent.member_doctype
+			if parent
+			else frappe.db.get_value("Target List", self.parent, "member_doctype")
+		)
+		return field_label(member_doctype)(self.field.strip()) if member_doctype else self.field
 
 	@property
 	def resolves_to(self):

@@ -54,6 +54,8 @@ def build() -> dict:
 		],
 	)  # fmt: skip
 	campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": f"{TAG}campaign"}).insert().name
+	# only approved campaigns distribute
+	frappe.db.set_value("Campaign", campaign, {"workflow_state": "Approved", "campaign_status": "Approved"})
 	target_list = frappe.get_doc(
 		{"doctype": "Target List", "list_name": f"{TAG}list", "member_doctype": "Lead", "list_type": "Static"}
 	).insert().name  # fmt: skip

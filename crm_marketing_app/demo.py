@@ -12,7 +12,12 @@ approval, activities run by marketing suppliers with milestones, responses along
 invitation -> registration -> attendance (visitors new to the CRM register at
 the stand through the event's web form and become the campaign's leads), the
 seed's lead-scoring rules, a
-renewal trigger, and orders after the show attributed to the campaign.
+renewal trigger, and orders after the show attributed to the campaign. The source
+material's five follow-up flows are Active Marketing Journeys (`JOURNEYS`): the
+invitation with its accepted / declined outcomes and a stand meeting, the white paper
+sent again when not downloaded, the call two months after a missed webinar, the
+follow-up after a customer's first order, the licence renewal 11 months 2 days after
+each purchase.
 
 `load` finds every record by a natural key before creating it, so it can run
 again without duplicates; `clear` removes exactly what `load` creates. Dates
@@ -58,7 +63,9 @@ ITEMS = {
 	"RF-WR-12": ("Walk-in Cold Room WR-12", 22000),
 	"RF-CU-5": ("Condensing Unit CU-5", 2600),
 	"RF-DC-1000": ("Display Case DC-1000 (discontinued)", 3200),
+	"RF-MON-LIC": ("Cold Chain Monitoring Licence, 1 year", 1200),
 }
+LICENCE = "RF-MON-LIC"  # renewed every year: its renewal journey starts 11 months 2 days after each purchase
 
 # customer: (upsell potential, key person, designation, [(item, qty, date)])
 CUSTOMERS = {
@@ -166,7 +173,111 @@ TEMPLATES = {
 		"<p>Dear management of {{ company or member_name }},</p><p>trade in your old refrigeration equipment at our "
 		"stand at Cold Chain Expo and receive the upgrade bonus with promo code COLDEXPO26.</p>",
 	),
+	"Cold room efficiency white paper": (
+		"White paper: a cold room that costs a third less to run",
+		"<p>Dear {{ first_name or member_name }},</p><p>our engineers measured where cold rooms lose energy and "
+		"how to win it back. Download the white paper from our website.</p>",
+	),
+	"Thank you for your first order": (
+		"Thank you for your first order, {{ first_name or member_name }}",
+		"<p>Dear {{ first_name or member_name }},</p><p>thank you for choosing our equipment. Your account manager "
+		"will call you in the next days to make sure everything runs as it should.</p>",
+	),
+	"Monitoring licence renewal": (
+		"Your cold chain monitoring licence ends next month",
+		"<p>Dear {{ first_name or member_name }},</p><p>your monitoring licence runs out in four weeks. Renew it "
+		"now to keep the temperature alarms and reports of your equipment.</p>",
+	),
 }
+
+# The source material's five flows as Marketing Journeys (created through the DocType, then activated).
+INVITATION, WHITE_PAPER, WEBINAR, FIRST_ORDER, RENEWAL = (
+	"Expo 2026 invitation: accepted or declined",
+	"White paper: sent again if not downloaded",
+	"Webinar registrants who did not attend",
+	"Follow-up after the first order",
+	"Monitoring licence renewal",
+)
+JOURNEYS = {
+	INVITATION: {
+		"campaign": CAMPAIGN,
+		"entry_type": "Target List",
+		"entry_target_list": KEY_STAFF,
+		"goal": "Sales Order",
+		"steps": [
+			{"step_id": "INVITE", "step_type": "Send Email", "step_label": "Invitation",
+			 "email_template": "Expo 2026 invitation", "next_step": "ACCEPTED"},
+			{"step_id": "ACCEPTED", "step_type": "Branch", "step_label": "Accepted within 14 days?",
+			 "condition_type": "Response", "response_type": "Accepted", "within_days": 14,
+			 "next_step": "MEETING", "else_step": "DECLINED"},
+			{"step_id": "MEETING", "step_type": "Create Event", "step_label": "Meeting at the stand",
+			 "assign_to": MANAGER, "description": "Meeting at our Cold Chain Expo stand with {{ enrolment.member_name }}"},
+			{"step_id": "DECLINED", "step_type": "Branch", "step_label": "Declined?",
+			 "condition_type": "Response", "response_type": "Declined", "next_step": "EXIT"},
+			{"step_id": "EXIT", "step_type": "Exit", "step_label": "Declined: no more invitations"},
+		],
+	},
+	WHITE_PAPER: {
+		"campaign": CAMPAIGN,
+		"entry_type": "Target List",
+		"entry_target_list": PROSPECTS,
+		"goal": "Opportunity",
+		"steps": [
+			{"step_id": "SEND", "step_type": "Send Email", "step_label": "White paper",
+			 "email_template": "Cold room efficiency white paper", "next_step": "DOWNLOADED"},
+			{"step_id": "DOWNLOADED", "step_type": "Branch", "step_label": "Downloaded within 7 days?",
+			 "condition_type": "Response", "response_type": "Downloaded", "within_days": 7, "else_step": "RESEND"},
+			{"step_id": "RESEND", "step_type": "Send Email", "step_label": "White paper again",
+			 "email_template": "Cold room efficiency white paper"},
+		],
+	},
+	WEBINAR: {
+		"campaign": CAMPAIGN,
+		"entry_type": "Event",
+		"event": "Response Received",
+		"response_type": "Registered",
+		"goal": "Opportunity",
+		"steps": [
+			{"step_id": "ATTENDED", "step_type": "Branch", "step_label": "Attended?",
+			 "condition_type": "Response", "response_type": "Attended", "within_days": 1, "else_step": "WAIT"},
+			{"step_id": "WAIT", "step_type": "Wait", "step_label": "Two months", "wait_days": 60, "next_step": "CALL"},
+			{"step_id": "CALL", "step_type": "Create ToDo", "step_label": "Call from the account manager",
+			 "assign_to": REP, "description": "Call {{ enrolment.member_name }}: registered for our webinar two "
+			 "months ago but did not attend. Offer a personal presentation of the new models."},
+		],
+	},
+	FIRST_ORDER: {
+		"entry_type": "Event",
+		"event": "After Order",
+		"first_order_only": 1,
+		"item_group": ITEM_GROUP,
+		"offset_days": 3,
+		"goal": "Sales Order",
+		"steps": [
+			{"step_id": "THANKS", "step_type": "Send Email", "step_label": "Thank you",
+			 "email_template": "Thank you for your first order", "next_step": "CALL"},
+			{"step_id": "CALL", "step_type": "Create ToDo", "step_label": "How is the equipment doing?",
+			 "assign_to": REP, "description": "Call {{ enrolment.member_name }} three days after their first order "
+			 "({{ enrolment.source_name }}): is the equipment running well, is anything missing?"},
+		],
+	},
+	RENEWAL: {
+		"entry_type": "Event",
+		"event": "After Order",
+		"item": LICENCE,
+		"offset_months": 11,
+		"offset_days": 2,
+		"reentry": "Per Source Document",
+		"goal": "Sales Order",
+		"steps": [
+			{"step_id": "REMIND", "step_type": "Send Email", "step_label": "Renewal reminder",
+			 "email_template": "Monitoring licence renewal", "next_step": "OFFER"},
+			{"step_id": "OFFER", "step_type": "Create ToDo", "step_label": "Renewal offer",
+			 "assign_to": REP, "description": "Offer {{ enrolment.member_name }} the renewal of the monitoring "
+			 "licence of order {{ enrolment.source_name }}."},
+		],
+	},
+}  # fmt: skip
 
 
 def load():
@@ -197,6 +308,7 @@ def load():
 	create_seed_rules(enabled=True, country=COUNTRY)
 	rescore_all()
 	ensure_trigger(company)
+	ensure_journeys()
 	frappe.db.commit()
 	return summary()
 
@@ -214,6 +326,7 @@ def clear():
 		"Campaign Activity", filters={"campaign": ("in", campaigns or [""])}, pluck="name"
 	)
 
+	clear_journeys()
 	for name in frappe.get_all(
 		"Sales Order", filters={"po_no": ("like", ORDER_KEY + "%")}, pluck="name", order_by="creation desc"
 	):
@@ -687,20 +800,25 @@ def record_responses(campaign: str, show, customers: list[str], leads: list[str]
 		).create_opportunity()
 
 
+def registration_of(campaign: str, email: str) -> dict | None:
+	return frappe.db.get_value(
+		"Campaign Response",
+		{"campaign": campaign, "email": email, "response_type": "Registered"},
+		["name", "respondent"],
+		as_dict=True,
+	)
+
+
 def register_visitors(campaign: str, show) -> None:
 	"""New people met at the stand, registered through the Event Registration web form's own
 	code path: each becomes a new Lead of the campaign (its leads generated, cost per lead)."""
 	for visitor in VISITORS:
 		first, last, organisation, phone, attended = visitor
 		email = lead_email(visitor)
-		response = frappe.db.get_value(
-			"Campaign Response",
-			{"campaign": campaign, "email": email, "response_type": "Registered"},
-			["name", "respondent"],
-			as_dict=True,
-		)
+		response = registration_of(campaign, email)
 		if not response:
-			response = registration.register(
+			# new to the CRM, each visitor is registered at once (the confirmation link only grants consent)
+			registration.register(
 				{
 					"campaign": campaign,
 					"full_name": f"{first} {last}",
@@ -709,8 +827,9 @@ def register_visitors(campaign: str, show) -> None:
 					"phone": phone,
 				}
 			)
+			response = registration_of(campaign, email)
 			# The web form stamps the time of the call; the demo's visitors registered at the show.
-			response.db_set("response_date", f"{show} 11:00:00")
+			frappe.db.set_value("Campaign Response", response.name, "response_date", f"{show} 11:00:00")
 		if attended:
 			add_response(campaign, "Lead", response.respondent, "Attended", show)
 
@@ -834,6 +953,35 @@ def ensure_trigger(company: str) -> None:
 			}
 		).insert()
 	run_trigger(TRIGGER)
+
+
+def ensure_journeys() -> None:
+	"""The five journeys, each checked by its controller on insert and then activated."""
+	for name, spec in JOURNEYS.items():
+		if not frappe.db.exists("Marketing Journey", name):
+			frappe.get_doc({"doctype": "Marketing Journey", "journey_name": name, **spec}).insert()
+		journey = frappe.get_doc("Marketing Journey", name)
+		if journey.status == "Draft":
+			journey.activate()
+
+
+def clear_journeys() -> None:
+	"""The journeys, their enrolments and step logs, and what their steps created."""
+	journeys = [name for name in JOURNEYS if frappe.db.exists("Marketing Journey", name)]
+	if not journeys:
+		return
+	artefacts = frappe.get_all(
+		"Journey Step Log",
+		filters={"journey": ("in", journeys), "artefact_name": ("is", "set")},
+		fields=["artefact_doctype", "artefact_name"],
+		distinct=True,
+	)
+	for artefact in artefacts:
+		remove(artefact.artefact_doctype, artefact.artefact_name, force=True)
+	frappe.db.delete("Journey Step Log", {"journey": ("in", journeys)})
+	frappe.db.delete("Journey Enrolment", {"journey": ("in", journeys)})
+	for name in journeys:
+		remove("Marketing Journey", name, force=True)
 
 
 # --- small helpers ----------------------------------------------------------------------------

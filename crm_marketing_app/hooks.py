@@ -104,7 +104,13 @@ has_permission = {
 
 scheduler_events = {
 	# after Frappe's flush (every few minutes): bounces from SMTP refusals, Accepted responses
-	"cron": {"*/5 * * * *": ["crm_marketing_app.messaging.delivery.sync"]},
+	# Marketing Journeys move people on every 5 minutes (a Branch's early yes, a Wait of hours)
+	"cron": {
+		"*/5 * * * *": [
+			"crm_marketing_app.messaging.delivery.sync",
+			"crm_marketing_app.tasks.run_journeys",
+		]
+	},
 	"daily_long": [
 		"crm_marketing_app.tasks.recompute_campaign_rollups",
 		"crm_marketing_app.tasks.update_reference_funnels",

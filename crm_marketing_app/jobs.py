@@ -4,6 +4,8 @@
   the long queue once per document: the job id is `method::key`, and a job still queued or running
   under that id is not queued again. Under tests (`frappe.flags.in_test`) the function runs at once,
   inline (`now=True`), so a test sees its outcome without a worker.
+- `run_each(doctype, names, run, …)` runs a scheduled job's documents (triggers, journeys) one by one:
+  one failing is rolled back and logged against its document, and the others go on.
 - `commit_chunk()` ends one chunk of a bulk job: what the chunk did is committed together, so a
   crash loses at most the open chunk and a re-run carries on. Under tests it commits nothing: the
   test's transaction holds the work and rolls it back.
@@ -34,3 +36,18 @@ def commit_chunk() -> None:
 	"""Commits the chunk a bulk job has just done (nothing under tests: see the module's docstring)."""
 	if not frappe.flags.in_test:
 		frappe.db.commit()
+
+
+def run_each(doctype: str, names: list[str], run, failed_title, progress_title: str) -> dict:
+	"""`run(name)` for each document, with a progress bar; returns {name: result}. A document whose
+	run fails loses only its open chunk (finished chunks are committed): it is rolled back and
+	logged under `failed_title(name)`, and the others go on."""
+	results = {}
+	for done, name in enumerate(names, start=1):
+		try:
+			results[name] = run(name)
+		except Exception:
+			frappe.db.rollback()
+			frappe.log_error(title=failed_title(name), reference_doctype=doctype, reference_name=name)
+		frappe.publish_progress(done * 100 / len(names), title=progress_title)
+	return results

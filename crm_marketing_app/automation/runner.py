@@ -36,6 +36,7 @@ from crm_marketing_app.utils import engine_errors
 
 CHUNK = 500
 LOG = "Marketing Trigger Log"
+OPPORTUNITY_PARTIES = ("Customer", "Lead", "Prospect")
 # Where the check of a saved template finds a sample record for each event
 SAMPLE_REFERENCE = {
 	"After Order": ("Sales Order", "customer"),
@@ -49,20 +50,13 @@ SAMPLE_REFERENCE = {
 def run_marketing_triggers(today: date | str | None = None) -> dict[str, dict]:
 	"""The daily job: every enabled trigger; one failing trigger does not stop the others."""
 	names = frappe.get_all("Marketing Trigger", filters={"enabled": 1}, pluck="name", order_by="name")
-	results = {}
-	for done, name in enumerate(names, start=1):
-		try:
-			results[name] = run_trigger(name, today)
-		except Exception:
-			# only the failed trigger's current chunk is lost: finished chunks are committed
-			frappe.db.rollback()
-			frappe.log_error(
-				title=_("Marketing Trigger {0} failed").format(name),
-				reference_doctype="Marketing Trigger",
-				reference_name=name,
-			)
-		frappe.publish_progress(done * 100 / len(names), title=_("Running Marketing Triggers"))
-	return results
+	return jobs.run_each(
+		"Marketing Trigger",
+		names,
+		lambda name: run_trigger(name, today),
+		lambda name: _("Marketing Trigger {0} failed").format(name),
+		_("Running Marketing Triggers"),
+	)
 
 
 def run_trigger(trigger_name: str, today: date | str | None = None) -> dict[str, int]:
@@ -398,31 +392,40 @@ def _send_email(trigger, rows, today, run_id):
 
 
 def _create_opportunity(trigger, rows, today, run_id):
-	company = frappe.defaults.get_global_default("company")
-
 	def act(row, ctx):
-		if row.party_doctype not in ("Customer", "Lead", "Prospect"):
-			frappe.throw(
-				_("An Opportunity cannot be made for {0} {1}").format(_(row.party_doctype), row.party)
-			)
-		return frappe.get_doc(
-			{
-				"doctype": "Opportunity",
-				"opportunity_from": row.party_doctype,
-				"party_name": row.party,
-				"company": company,
-				"transaction_date": today,
-				"opportunity_owner": row.owner_user or trigger.assign_to,
-				"items": [{"item_code": trigger.item, "qty": 1}] if trigger.item else [],
-				"notes": [{"note": render(trigger.description, ctx), "added_on": now_datetime()}]
-				if trigger.description
-				else [],
-			}
-		).insert(ignore_permissions=True)
+		return insert_opportunity(
+			row.party_doctype,
+			row.party,
+			row.owner_user or trigger.assign_to,
+			today,
+			item=trigger.item,
+			note=render(trigger.description, ctx) if trigger.description else None,
+		)
 
 	succeeded, failures = _act_each(trigger, rows, today, act)
 	_mark_done("Opportunity", [(row.log_name, opportunity.name) for row, opportunity in succeeded])
 	return failures
+
+
+def insert_opportunity(
+	party_doctype: str, party: str, owner: str | None, today: date, item: str | None = None, note=None
+) -> Document:
+	"""An Opportunity of the default company for a Customer, Lead or Prospect (a trigger's, a
+	journey step's), owned by `owner`, with `item` and `note` if given."""
+	if party_doctype not in OPPORTUNITY_PARTIES:
+		frappe.throw(_("An Opportunity cannot be made for {0} {1}").format(_(party_doctype), party))
+	return frappe.get_doc(
+		{
+			"doctype": "Opportunity",
+			"opportunity_from": party_doctype,
+			"party_name": party,
+			"company": frappe.defaults.get_global_default("company"),
+			"transaction_date": today,
+			"opportunity_owner": owner,
+			"items": [{"item_code": item, "qty": 1}] if item else [],
+			"notes": [{"note": note, "added_on": now_datetime()}] if note else [],
+		}
+	).insert(ignore_permissions=True)
 
 
 def _add_to_target_list(trigger, rows, today, run_id):

@@ -14,14 +14,21 @@ from pypika.functions import Date
 from pypika.terms import EmptyCriterion, ExistsCriterion, Term, ValueWrapper
 
 from crm_marketing_app.engine.triggers import DATE_EVENTS, base_date_range
-from crm_marketing_app.sales_history import sales_documents, sales_lines
+from crm_marketing_app.sales_history import first_order_dates, sales_documents, sales_lines
 
 # Leads nobody should be nudged about any more
 CLOSED_LEAD_STATUSES = ("Converted", "Do Not Contact")
 
 
-def due_records(trigger, today: date):
-	"""Records `trigger` fires for on `today` (and missed in its catch-up days)."""
+def due_records(trigger, today: date, not_done=None):
+	"""Records `trigger` fires for on `today` (and missed in its catch-up days).
+
+	`not_done(reference_doctype, reference_name, party_doctype, party)` is the criterion that keeps
+	out what was done already: by default "not in the trigger's log"; a Marketing Journey passes
+	"not entered yet" (journeys/entry.py). The trigger-like object may set `first_order_only`."""
+	not_done = not_done or (
+		lambda ref_doctype, ref_name, _party_doctype, _party: _not_logged(trigger, ref_doctype, ref_name)
+	)
 	if trigger.event in DATE_EVENTS:
 		first, last = base_date_range(
 			today, trigger.offset_months or 0, trigger.offset_days or 0, trigger.catch_up_days or 0
@@ -34,7 +41,7 @@ def due_records(trigger, today: date):
 		"Lead Idle": _lead_idle,
 		"Score Reached": _score_reached,
 		"Response Received": _response_received,
-	}[trigger.event](trigger, first, last, today)
+	}[trigger.event](trigger, first, last, today, not_done)
 
 
 def _not_logged(trigger, reference_doctype, reference_name):
@@ -88,7 +95,7 @@ def _due(reference_doctype, reference_name, party_doctype, party, base_date) -> 
 	]
 
 
-def _after_order(trigger, first, last, today):
+def _after_order(trigger, first, last, today, not_done):
 	line = sales_lines().as_("line")
 	customer = frappe.qb.DocType("Customer")
 	query = (
@@ -101,9 +108,15 @@ def _after_order(trigger, first, last, today):
 			)
 		)
 		.where(line.posting_date[first:last] & _customer_filter(trigger, customer))
-		.where(_not_logged(trigger, line.reference_doctype, line.reference_name))
+		.where(not_done(line.reference_doctype, line.reference_name, "Customer", line.customer))
 		.groupby(line.reference_doctype, line.reference_name, line.customer)
 	)
+	if trigger.get("first_order_only"):
+		# the customer's first order only: its date is the first in the sales history
+		first_order = first_order_dates()
+		query = query.join(first_order).on(
+			(first_order.customer == line.customer) & (first_order.first_date == line.posting_date)
+		)
 	if trigger.item:
 		query = query.where(line.item_code == trigger.item)
 	if trigger.item_group:
@@ -111,7 +124,7 @@ def _after_order(trigger, first, last, today):
 	return query
 
 
-def _no_order_since(trigger, first, last, today):
+def _no_order_since(trigger, first, last, today, not_done):
 	"""Customers whose last order is dated in [first, last]: an order in that range and none after.
 
 	Sales history is only ever read by date or by customer (both indexed): the
@@ -137,16 +150,16 @@ def _no_order_since(trigger, first, last, today):
 		.on(customer.name == recent.customer)
 		.select(*_due("Customer", recent.customer, "Customer", recent.customer, Max(recent.posting_date)))
 		.where(in_range & _customer_filter(trigger, customer))
-		.where(_not_logged(trigger, "Customer", recent.customer))
+		.where(not_done("Customer", recent.customer, "Customer", recent.customer))
 		.groupby(recent.customer)
 	)
 
 
-def _open_leads(trigger, lead):
-	return lead.status.notin(CLOSED_LEAD_STATUSES) & _not_logged(trigger, "Lead", lead.name)
+def _open_leads(lead, not_done):
+	return lead.status.notin(CLOSED_LEAD_STATUSES) & not_done("Lead", lead.name, "Lead", lead.name)
 
 
-def _lead_idle(trigger, first, last, today):
+def _lead_idle(trigger, first, last, today, not_done):
 	lead = frappe.qb.DocType("Lead")
 	communication = frappe.qb.DocType("Communication")
 	last_contact = (
@@ -164,20 +177,20 @@ def _lead_idle(trigger, first, last, today):
 		.left_join(last_contact)
 		.on(last_contact.lead == lead.name)
 		.select(*_due("Lead", lead.name, "Lead", lead.name, base_date))
-		.where(base_date[first:last] & _open_leads(trigger, lead))
+		.where(base_date[first:last] & _open_leads(lead, not_done))
 	)
 
 
-def _score_reached(trigger, first, last, today):
+def _score_reached(trigger, first, last, today, not_done):
 	lead = frappe.qb.DocType("Lead")
 	return (
 		frappe.qb.from_(lead)
 		.select(*_due("Lead", lead.name, "Lead", lead.name, today))
-		.where((lead.marketing_score >= trigger.threshold) & _open_leads(trigger, lead))
+		.where((lead.marketing_score >= trigger.threshold) & _open_leads(lead, not_done))
 	)
 
 
-def _response_received(trigger, first, last, today):
+def _response_received(trigger, first, last, today, not_done):
 	response = frappe.qb.DocType("Campaign Response")
 	response_date = Date(response.response_date)
 	return (
@@ -195,7 +208,7 @@ def _response_received(trigger, first, last, today):
 			(response.response_type == trigger.response_type)
 			& response_date[first:last]
 			& (Coalesce(response.respondent, "") != "")
-			& _not_logged(trigger, "Campaign Response", response.name)
+			& not_done("Campaign Response", response.name, response.respondent_doctype, response.respondent)
 		)
 	)
 

@@ -19,11 +19,12 @@ from frappe.utils.file_manager import save_file
 from frappe.utils.pdf import get_pdf
 
 from crm_marketing_app import jobs
-from crm_marketing_app.bulk import insert_rows, series_name
+from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.campaign_execution.tracking import tracking_url
 from crm_marketing_app.engine import activity
 from crm_marketing_app.engine.distribution import chunks, split, summary, with_totals
 from crm_marketing_app.engine.messaging import PRESSURE_CHANNELS, send_times
+from crm_marketing_app.meetings import insert_events
 from crm_marketing_app.messaging import eligibility, links
 from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, after_quiet_hours, as_time, outgoing_account
 from crm_marketing_app.messaging.templates import EmailTemplateRenderer
@@ -296,36 +297,20 @@ class Meeting(Channel):
 		details = member_details(members)
 		starts_on = get_datetime(self.doc.scheduled_date)
 		ends_on = get_datetime(self.doc.end_date or self.doc.scheduled_date)
-		events, participants = [], []
-		for member in members:
-			owner = self.owner_of(member, details)
-			events.append(
+		insert_events(
+			[
 				{
-					"owner": owner,
+					"owner": self.owner_of(member, details),
 					"subject": f"{self.doc.subject}: {member.get('member_name') or member['member']}",
-					"event_category": "Meeting",
-					"event_type": "Private",
 					"starts_on": starts_on,
 					"ends_on": ends_on,
-					"all_day": 1,
-					"status": "Open",
+					"member_doctype": member["member_doctype"],
+					"member": member["member"],
 				}
-			)
-			participants.append(
-				{
-					"owner": owner,
-					"parenttype": "Event",
-					"parentfield": "event_participants",
-					"idx": 1,
-					"reference_doctype": member["member_doctype"],
-					"reference_docname": member["member"],
-				}
-			)
-		# Event's own naming series, "EV.#####"
-		names = insert_rows("Event", events, name=series_name("EV"), timestamp=self.now)
-		for event, participant in zip(names, participants, strict=True):
-			participant["parent"] = event
-		insert_rows("Event Participants", participants, timestamp=self.now)
+				for member in members
+			],
+			self.now,
+		)
 
 
 class Email(Channel):
@@ -589,18 +574,30 @@ def insert_sent_responses(doc, members: list[dict], timestamp: str) -> None:
 def insert_responses(
 	doc, members: list[dict], timestamp: str, response_type: str, notes: list[str] | None = None
 ) -> None:
-	"""One response of `response_type` per member, with the member's Message-ID and a note if any."""
+	"""One response of `response_type` per member of the activity `doc`."""
+	insert_member_responses(
+		{"campaign": doc.campaign, "campaign_activity": doc.name, "channel": doc.channel},
+		members,
+		timestamp,
+		response_type,
+		notes,
+	)
+
+
+def insert_member_responses(
+	source: dict, members: list[dict], timestamp: str, response_type: str, notes: list[str] | None = None
+) -> None:
+	"""One response of `response_type` per member, with the member's Message-ID and a note if any;
+	`source` is what they share: campaign, channel and the activity or journey they come from."""
 	insert_rows(
 		"Campaign Response",
 		[
 			{
-				"campaign": doc.campaign,
-				"campaign_activity": doc.name,
+				**source,
 				"respondent_doctype": m["member_doctype"],
 				"respondent": m["member"],
 				"response_type": response_type,
 				"response_date": timestamp,
-				"channel": doc.channel,
 				"full_name": m.get("member_name"),
 				"email": m.get("email"),
 				"phone": m.get("phone"),

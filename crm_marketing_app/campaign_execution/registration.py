@@ -1,17 +1,16 @@
 """The public "Event Registration" web form: a guest registers for a campaign's event.
 
-The web form only fills campaign, name, email, organization and phone; everything
-else of the response is decided here, so a guest cannot record anything but a
-registration of a known or newly created Lead.
+The web form makes a Marketing Confirmation (double opt-in, `messaging.optin`) of campaign,
+name, email, organization and phone; what it records is decided here: a registration of a
+known or newly created Lead, never more, and the same answer whether the address is known.
 """
 
 import json
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime, validate_email_address
+from frappe.utils import now_datetime
 
-from crm_marketing_app import jobs
 from crm_marketing_app.campaign_execution import web_tracking
 from crm_marketing_app.campaign_execution.responses import make_lead
 
@@ -20,7 +19,8 @@ WEB_FORM = "Event Registration"
 
 
 def register(data: dict):
-	"""Submits the Event Registration web form as a visitor does (as Guest) and returns the response.
+	"""Submits the Event Registration web form as a visitor does (as Guest); returns the form's
+	Marketing Confirmation.
 
 	For registrations taken on someone's behalf (the demo's visitors at the stand, tests): they
 	go through exactly the web form's path and its guards, whoever the current user is.
@@ -36,92 +36,41 @@ def register(data: dict):
 		frappe.set_user(user)
 
 
-def prepare(response) -> None:
+def prepare(confirmation) -> None:
+	"""Marketing Confirmation validate, for the Event Registration web form: the campaign must be
+	open for registration; everything else the guest sent but campaign, name, email, organization
+	and phone is reset."""
 	status = (
-		frappe.db.get_value("Campaign", response.campaign, "campaign_status") if response.campaign else None
+		frappe.db.get_value("Campaign", confirmation.campaign, "campaign_status")
+		if confirmation.campaign
+		else None
 	)
-	if not response.campaign or status is None:
+	if status is None:
 		frappe.throw(
 			_("Open the registration form from the event's invitation link"), title=_("Event Registration")
 		)
 	if status in CLOSED_STATUSES:
 		frappe.throw(_("Registration for this event is closed"), title=_("Event Registration"))
-	email = validate_email_address((response.email or "").strip(), throw=True)
-	if not (response.full_name or "").strip():
-		frappe.throw(_("Enter your name"), title=_("Event Registration"))
+	confirmation.update({"purpose": "Event Registration", "target_list": None})
 
-	doctype, person = find_person(email)
-	if person and frappe.db.exists(
-		"Campaign Response",
-		{
-			"campaign": response.campaign,
-			"respondent_doctype": doctype,
-			"respondent": person,
-			"response_type": "Registered",
-		},
-	):
-		frappe.throw(
-			_("{0} is already registered for this event").format(email), title=_("Event Registration")
-		)
 
+def register_new_address(confirmation) -> None:
+	"""A registration from the web form (Marketing Confirmation after_insert): a new address
+	registers at once, its Lead's email consent Pending until the link is opened; an address
+	already known (or registered) waits for its link, so nobody can register someone else.
+
+	Both get the same confirmation mail and the same answer, so the form tells nobody whether
+	an address is known."""
+	doctype, person = find_person(confirmation.email)
 	if person:
-		hold_until_confirmed(response, email, doctype, person)
-
-	response.update(
-		{
-			"email": email,
-			"full_name": response.full_name.strip(),
-			"campaign_activity": None,
-			"response_type": "Registered",
-			"response_date": now_datetime(),
-			"channel": "Web Form",
-			"promo_code": None,
-			"notes": None,
-			"opportunity": None,
-			"lead": None,
-		}
-	)
-	doctype, person = "Lead", new_lead(response, email)
-	response.respondent_doctype, response.respondent, response.lead = doctype, person, person
-	web_tracking.identify(doctype, person, response.campaign)
-	# a new address registers at once; its email consent waits for the confirmation link
-	frappe.db.set_value("Lead", person, "email_consent", "Pending")
-	request_confirmation(response, email, "Lead", person, after_commit=True)
+		return
+	doctype, person = record_registration(confirmation, None, None)
+	frappe.db.set_value(doctype, person, "email_consent", "Pending")
 
 
 def new_lead(response, email: str) -> str:
 	return make_lead(
 		response, response.full_name, response.organization, email, response.phone, ignore_permissions=True
-	)
-
-
-def hold_until_confirmed(response, email: str, doctype: str, person: str) -> None:
-	"""A registration for an address already known waits for that address to confirm: the
-	confirmation is made by a job outside this request, which then fails with the notice, so
-	nothing of the registration is recorded until the link is opened."""
-	request_confirmation(response, email, doctype, person, after_commit=False)
-	frappe.throw(
-		_("We have sent a confirmation link to {0}. Your registration is recorded when you open it.").format(
-			email
-		),
-		title=_("Please confirm your registration"),
-	)
-
-
-def request_confirmation(response, email: str, doctype: str, person: str, after_commit: bool) -> None:
-	"""A Marketing Confirmation of the registration, with its mail (messaging.optin), as a job."""
-	jobs.enqueue_for(
-		"crm_marketing_app.messaging.optin.request",
-		email,
-		after_commit=after_commit,
-		purpose="Event Registration",
-		email=email,
-		full_name=response.full_name.strip(),
-		campaign=response.campaign,
-		organization=response.organization,
-		phone=response.phone,
-		person_doctype=doctype,
-		person=person,
 	)
 
 

@@ -1,7 +1,7 @@
 """Open and click tracking of distributed messages through HMAC-signed links."""
 
 import base64
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlparse
 
 import frappe
 from frappe import _
@@ -10,7 +10,7 @@ from frappe.utils import now_datetime
 from frappe.utils.password import get_encryption_key
 
 from crm_marketing_app.campaign_execution import web_tracking
-from crm_marketing_app.engine.tracking import TRACKED_EVENTS, sign, verify
+from crm_marketing_app.engine.tracking import TRACKED_EVENTS, signed_query, verify
 from crm_marketing_app.utils import site_url
 
 TRACK_PATH = "/api/method/crm_marketing_app.api.track"
@@ -24,8 +24,7 @@ def tracking_url(
 	params = {"a": activity, "d": respondent_doctype, "r": respondent, "e": event}
 	if event == "click":
 		params["u"] = target or site_url()
-	params["s"] = sign(get_encryption_key(), params)
-	return site_url(f"{TRACK_PATH}?{urlencode(params)}")
+	return site_url(f"{TRACK_PATH}?{signed_query(get_encryption_key(), params)}")
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])

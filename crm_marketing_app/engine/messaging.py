@@ -121,8 +121,47 @@ def encode_header(value: str) -> str:
 	return Header(value, "utf-8", maxlinelen=76).encode()
 
 
-def _qp(text: str) -> str:
+def qp(text: str) -> str:
+	"""`text` (UTF-8) quoted-printable, in lines of at most 76 characters."""
 	return binascii.b2a_qp(text.replace("\r\n", "\n").encode(), istext=True).decode("ascii")
+
+
+# A quoted-printable line holds 76 characters, the "=" of a soft line break included.
+_QP_LINE = 76
+
+
+def qp_join(parts: list[str]) -> str:
+	"""Quoted-printable pieces, each encoded on its own, as one text that decodes to the pieces'
+	texts joined: soft line breaks ("=" at the end of a line) join them and decode to nothing."""
+	return "=\n".join([*map(_room_for_soft_break, parts[:-1]), *parts[-1:]])
+
+
+def _room_for_soft_break(encoded: str) -> str:
+	"""`encoded` with its last line short enough to end in the "=" of a soft line break; the cut
+	never splits an escape such as "=3D"."""
+	start = encoded.rfind("\n") + 1
+	if len(encoded) - start < _QP_LINE:
+		return encoded
+	cut = start + _QP_LINE - 1
+	cut -= 1 if encoded[cut - 1] == "=" else 2 if encoded[cut - 2] == "=" else 0
+	return f"{encoded[:cut]}=\n{encoded[cut:]}"
+
+
+class QuotedPrintableFrame:
+	"""An HTML frame with markers where each mail's own text goes, its fixed stretches encoded
+	once: a mail then encodes only its own text (`fill`), not the whole frame again."""
+
+	def __init__(self, frame: str, marks: tuple[str, ...]):
+		pattern = re.compile("|".join(map(re.escape, marks)))
+		self.marks = pattern.findall(frame)
+		self.fixed = [qp(text) for text in pattern.split(frame)]
+
+	def fill(self, values: dict[str, str]) -> str:
+		"""The frame quoted-printable with each marker replaced by its value in `values`."""
+		parts = [self.fixed[0]]
+		for mark, fixed in zip(self.marks, self.fixed[1:], strict=True):
+			parts += (qp(values[mark]), fixed)
+		return qp_join(parts)
 
 
 def build_mime(
@@ -130,19 +169,21 @@ def build_mime(
 	sender: str,
 	recipient: str,
 	subject: str,
-	html_body: str,
+	html_qp: str,
 	text_body: str,
 	message_id: str,
 	boundary: str,
+	date: str | None = None,
 	reply_to: str | None = None,
 	headers: dict[str, str] | None = None,
 ) -> str:
 	"""One mail as the MIME text Frappe's Email Queue stores: multipart/alternative with a
-	quoted-printable text and HTML part. Written directly, not through `email.message`: that
-	takes ~2 ms a mail, this ~50 µs, and the result parses the same."""
+	quoted-printable text and HTML part (`html_qp`, already quoted-printable: see `qp` and
+	`QuotedPrintableFrame`). Written directly, not through `email.message`: that takes ~2 ms a
+	mail, this ~20 µs, and the result parses the same."""
 	lines = [
 		f"Message-Id: <{message_id}>",
-		f"Date: {formatdate()}",
+		f"Date: {date or formatdate()}",
 		f"From: {sender}",
 		f"To: {recipient}",
 		f"Subject: {encode_header(subject)}",
@@ -159,12 +200,12 @@ def build_mime(
 		'Content-Type: text/plain; charset="utf-8"',
 		"Content-Transfer-Encoding: quoted-printable",
 		"",
-		_qp(text_body),
+		qp(text_body),
 		f"--{boundary}",
 		'Content-Type: text/html; charset="utf-8"',
 		"Content-Transfer-Encoding: quoted-printable",
 		"",
-		_qp(html_body),
+		html_qp,
 		f"--{boundary}--",
 		"",
 	]

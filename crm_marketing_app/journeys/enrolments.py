@@ -8,7 +8,9 @@ when the enrolment ends, so the person may enter again.
 import hashlib
 
 import frappe
+from frappe.query_builder.functions import Coalesce, Function
 from frappe.utils import now_datetime
+from pypika.terms import Term, ValueWrapper
 
 from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.journeys.checks import OPEN_STATUSES
@@ -38,6 +40,15 @@ def entry_key(
 	if journey.reentry == "Per Source Document":
 		parts += [source_doctype or "", source_name or ""]
 	return hashlib.md5("\x1f".join(parts).encode()).hexdigest()
+
+
+def entry_key_term(journey, member_doctype, member, source_doctype, source_name):
+	"""`entry_key` as SQL, of columns (or values) of a selection: the same digest."""
+	parts = [journey.name, member_doctype, member]
+	if journey.reentry == "Per Source Document":
+		parts += [Coalesce(source_doctype, ""), Coalesce(source_name, "")]
+	terms = [part if isinstance(part, Term) else ValueWrapper(part) for part in parts]
+	return Function("MD5", Function("CONCAT_WS", ValueWrapper("\x1f"), *terms))
 
 
 def enrol(journey, member_doctype: str, people: list[dict], timestamp=None) -> int:

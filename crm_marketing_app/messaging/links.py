@@ -5,8 +5,6 @@ The HMAC is the one the tracking links use (`engine.tracking`), over the link's 
 and its purpose `p`, so a link made for one purpose or person is no good for another.
 """
 
-from urllib.parse import urlencode
-
 from frappe.utils.password import get_encryption_key
 
 from crm_marketing_app.engine import tracking as signing
@@ -16,17 +14,13 @@ PREFERENCES_PATH = "/api/method/crm_marketing_app.messaging.preferences.page"
 CONFIRM_PATH = "/api/method/crm_marketing_app.messaging.optin.confirm"
 
 
-def sign(params: dict[str, str]) -> str:
-	return signing.sign(get_encryption_key(), params)
-
-
 def verify(params: dict[str, str | None], signature: str | None) -> bool:
 	return signing.verify(get_encryption_key(), {k: v for k, v in params.items() if v is not None}, signature)
 
 
 def signed_url(path: str, params: dict[str, str]) -> str:
 	params = {k: v for k, v in params.items() if v is not None}
-	return site_url(f"{path}?{urlencode({**params, 's': sign(params)})}")
+	return site_url(f"{path}?{signing.signed_query(get_encryption_key(), params)}")
 
 
 def preference_params(person_doctype: str, person: str, email: str, activity: str | None = None) -> dict:

@@ -1,9 +1,10 @@
 """Double opt-in: a confirmation mail with a signed link, and what opening it records.
 
-Two ways in: the Event Registration web form (a registration for an address already known
+Two public web forms make one: Event Registration (a registration for an address already known
 is held here until the address confirms, so nobody can register someone else; a new address
-gets its Lead at once, with email consent Pending) and the public Subscription form of a
-Target List that allows it (the person joins the list on confirmation). Confirming records
+gets its Lead and registration at once, with email consent Pending) and the Subscription form of
+a Target List that allows it (the person joins the list on confirmation). Either form answers
+alike whether or not the address is known. Confirming records
 the registration or the membership, and Granted email consent with its date and source.
 """
 
@@ -12,6 +13,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import escape_html, now_datetime, validate_email_address
 
+from crm_marketing_app.campaign_execution import registration
 from crm_marketing_app.messaging import links
 from crm_marketing_app.messaging.outbox import EmailOutbox, Mail, outgoing_account
 from crm_marketing_app.messaging.preferences import set_consent
@@ -24,31 +26,38 @@ PURPOSE_SOURCE = {
 
 
 def validate(doc) -> None:
-	"""Marketing Confirmation validate; a guest's Subscription form fills only list, name and email."""
+	"""Marketing Confirmation validate. A guest's web form fills only the campaign (Event
+	Registration) or the list (Subscription), name and email (and organization and phone)."""
 	doc.email = validate_email_address((doc.email or "").strip(), throw=True)
 	doc.full_name = (doc.full_name or "").strip()
 	if not doc.full_name:
 		frappe.throw(_("Enter your name"))
-	if frappe.flags.in_web_form and doc.is_new() and not doc.flags.requested:
-		allowed = doc.target_list and frappe.db.get_value(
-			"Target List", doc.target_list, "allow_subscription"
-		)
-		if not allowed:
-			frappe.throw(
-				_("Open the subscription form from the list's subscription link"), title=_("Subscription")
-			)
-		doc.update(
-			{
-				"purpose": "Subscription",
-				"status": "Pending",
-				"campaign": None,
-				"person_doctype": None,
-				"person": None,
-				"confirmed_on": None,
-			}
-		)
+	if frappe.flags.in_web_form and doc.is_new():
+		# who the address belongs to is looked up on confirmation, never in the guest's answer
+		doc.update({"status": "Pending", "person_doctype": None, "person": None, "confirmed_on": None})
+		if doc.campaign:
+			registration.prepare(doc)
+		else:
+			check_subscription(doc)
 	if doc.purpose == "Subscription" and not doc.target_list:
 		frappe.throw(_("A subscription needs a Target List"))
+
+
+def check_subscription(doc) -> None:
+	allowed = doc.target_list and frappe.db.get_value("Target List", doc.target_list, "allow_subscription")
+	if not allowed:
+		frappe.throw(
+			_("Open the subscription form from the list's subscription link"), title=_("Subscription")
+		)
+	doc.update({"purpose": "Subscription", "campaign": None})
+
+
+def after_insert(doc) -> None:
+	"""Marketing Confirmation after_insert: a web form registration of a new address is recorded
+	at once; then the confirmation mail goes."""
+	if frappe.flags.in_web_form and doc.purpose == "Event Registration":
+		registration.register_new_address(doc)
+	send_confirmation(doc)
 
 
 def send_confirmation(doc) -> None:
@@ -80,15 +89,6 @@ def send_confirmation(doc) -> None:
 	)
 
 
-def request(purpose: str, email: str, full_name: str, **fields) -> str:
-	"""A pending confirmation (its mail goes on insert); returns its name."""
-	doc = frappe.get_doc(
-		{"doctype": DOCTYPE, "purpose": purpose, "email": email, "full_name": full_name, **fields}
-	)
-	doc.flags.requested = True  # by the app, not the guest's Subscription form
-	return doc.insert(ignore_permissions=True).name
-
-
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 @rate_limit(limit=30, seconds=60)
 def confirm(p: str, t: str, s: str) -> None:
@@ -108,13 +108,11 @@ def confirm(p: str, t: str, s: str) -> None:
 
 def record(doc) -> None:
 	"""What the confirmation was for, with the address's consent Granted."""
-	from crm_marketing_app.campaign_execution.registration import find_person, record_registration
-
 	person_doctype, person = doc.person_doctype, doc.person
 	if not person:
-		person_doctype, person = find_person(doc.email)
+		person_doctype, person = registration.find_person(doc.email)
 	if doc.purpose == "Event Registration":
-		person_doctype, person = record_registration(doc, person_doctype, person)
+		person_doctype, person = registration.record_registration(doc, person_doctype, person)
 	else:
 		person_doctype, person = subscribe(doc, person_doctype, person)
 	set_consent(person_doctype, person, {"Email": "Granted"}, _(PURPOSE_SOURCE[doc.purpose]))

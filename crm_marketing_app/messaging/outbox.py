@@ -9,6 +9,7 @@ Frappe's scheduler sends them (`frappe.email.queue.flush`) like any queued mail.
 """
 
 import email.utils
+import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,9 +18,10 @@ from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.email_body import get_formatted_html
 from frappe.utils import escape_html, expand_relative_urls, get_time, now_datetime
+from frappe.utils.data import URL_NOTATION_PATTERN, URLS_NOT_HTTP_TAG_PATTERN
 
 from crm_marketing_app.bulk import insert_rows
-from crm_marketing_app.engine.messaging import build_mime, html_to_text, quiet_until
+from crm_marketing_app.engine.messaging import QuotedPrintableFrame, build_mime, html_to_text, quiet_until
 from crm_marketing_app.utils import get_settings, site_url
 
 # Markers in the frame: plain words, so that Premailer and URL scrubbing leave them alone.
@@ -47,6 +49,14 @@ def after_quiet_hours(moment: datetime | None = None) -> datetime | None:
 	return quiet_until(
 		moment or now_datetime(), as_time(settings.quiet_hours_start), as_time(settings.quiet_hours_end)
 	)
+
+
+def with_absolute_urls(html: str) -> str:
+	"""Frappe's `expand_relative_urls`, which works out the site's URL each time, only for mails
+	that have a relative link or image."""
+	if URLS_NOT_HTTP_TAG_PATTERN.search(html) or URL_NOTATION_PATTERN.search(html):
+		return expand_relative_urls(html)
+	return html
 
 
 def as_time(value):
@@ -109,31 +119,41 @@ class EmailOutbox:
 				unsubscribe_link=frappe._dict(html=footer),
 			),
 		)
-		self.frame_without_footer = self.frame.replace(footer, "")
+		marks = (SUBJECT_MARK, BODY_MARK, UNSUBSCRIBE_MARK)
+		self.with_footer = QuotedPrintableFrame(self.frame, marks)
+		self.without_footer = QuotedPrintableFrame(self.frame.replace(footer, ""), marks)
+		self.unsubscribe_label = _("Unsubscribe or choose what you receive")
+		self.site = site_url()
+		# any text the mails cannot contain will do: one per job
+		self.boundary = f"=={frappe.generate_hash(length=24)}"
 
-	def render(self, mail: Mail) -> str:
-		"""The MIME text of one mail; gives the mail its Message-ID."""
+	def render(self, mail: Mail, date: str) -> str:
+		"""The MIME text of one mail, written on `date` (RFC 2822); gives the mail its Message-ID."""
 		mail.message_id = email.utils.make_msgid(domain=self.domain)[1:-1]
-		frame = self.frame if mail.unsubscribe_url else self.frame_without_footer
-		content = expand_relative_urls(mail.html)
-		body = (
-			frame.replace(SUBJECT_MARK, escape_html(mail.subject))
-			.replace(BODY_MARK, content)
-			.replace(UNSUBSCRIBE_MARK, escape_html(mail.unsubscribe_url or ""))
+		frame = self.with_footer if mail.unsubscribe_url else self.without_footer
+		content = with_absolute_urls(mail.html)
+		html_qp = frame.fill(
+			{
+				# `html.escape`: Frappe's escape_html joins the text character by character
+				SUBJECT_MARK: html.escape(mail.subject),
+				BODY_MARK: content,
+				UNSUBSCRIBE_MARK: html.escape(mail.unsubscribe_url or ""),
+			}
 		)
 		text = html_to_text(content)
-		headers = {"X-Frappe-Site": site_url()}
+		headers = {"X-Frappe-Site": self.site}
 		if mail.unsubscribe_url:
-			text += f"\n{_('Unsubscribe or choose what you receive')}: {mail.unsubscribe_url}\n"
+			text += f"\n{self.unsubscribe_label}: {mail.unsubscribe_url}\n"
 			headers["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
 		return build_mime(
 			sender=self.sender,
 			recipient=mail.recipient,
 			subject=mail.subject,
-			html_body=body,
+			html_qp=html_qp,
 			text_body=text,
 			message_id=mail.message_id,
-			boundary=f"=={frappe.generate_hash(length=24)}",
+			date=date,
+			boundary=self.boundary,
 			headers=headers,
 		)
 
@@ -143,13 +163,14 @@ class EmailOutbox:
 
 		Part of the caller's transaction: the caller commits them together with its own record
 		of who was mailed, so a crash leaves both or neither."""
+		date = email.utils.formatdate()
 		names = insert_rows(
 			"Email Queue",
 			[
 				{
 					"status": "Not Sent",
 					"sender": self.sender,
-					"message": self.render(mail),
+					"message": self.render(mail, date),
 					"message_id": mail.message_id,
 					"reference_doctype": mail.reference_doctype,
 					"reference_name": mail.reference_name,

@@ -9,7 +9,7 @@ as "{{ name }}".
 import frappe
 from frappe import _
 from frappe.utils.jinja import get_jenv
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 
 
 class EmailTemplateRenderer:
@@ -32,9 +32,24 @@ class EmailTemplateRenderer:
 				title=_("Invalid Email Template"),
 			)
 
+		# Jinja copies the environment's globals (Frappe's: dozens) into every render's context;
+		# copied once here, each render passes them with the person's values as its own context.
+		self.globals = dict(self.body.globals)
+
 	def render(self, context: dict) -> tuple[str, str]:
 		"""(subject, HTML body) for one person; raises the template's own error when it fails."""
-		return self.subject.render(context), self.body.render(context)
+		values = {**self.globals, **context}
+		return render(self.subject, values), render(self.body, values)
+
+
+def render(template: Template, values: dict) -> str:
+	"""`template.render(values)` with `values` as the whole context (globals included)."""
+	try:
+		return template.environment.concat(
+			template.root_render_func(template.new_context(values, shared=True))
+		)
+	except Exception:
+		return template.environment.handle_exception()
 
 
 def strict_jenv():

@@ -7,9 +7,10 @@ The loader commits, so every test clears in `finally`.
 import frappe
 import pytest
 from frappe.desk.query_report import run
-from frappe.utils import get_first_day, getdate, today
+from frappe.utils import get_first_day, getdate, now_datetime, today
 
 from crm_marketing_app import demo
+from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.crm_marketing_app.dashboard_chart_source.marketing_spend_vs_revenue import (
 	marketing_spend_vs_revenue as spend_chart,
 )
@@ -37,6 +38,7 @@ def demo_counts() -> dict[str, int]:
 			"Marketing Supplier Evaluation", {"parent": ("in", list(demo.SUPPLIERS))}
 		),
 		"trigger_logs": frappe.db.count("Marketing Trigger Log", {"marketing_trigger": demo.TRIGGER}),
+		"journeys": frappe.db.count("Marketing Journey", {"name": ("in", list(demo.JOURNEYS))}),
 		"rules": frappe.db.count(
 			"Lead Score Rule", {"name": ("in", [r["rule_name"] for r in demo.seed_rules("")])}
 		),
@@ -235,3 +237,106 @@ def test_milestones_are_done_only_where_the_story_says_they_happened(loaded):
 	# the follow-up calls are still going on: their report is due after today
 	assert states["Call results reported"][0] == 0
 	assert getdate(states["Call results reported"][2]) > getdate(today())
+
+
+def route_map(journey) -> dict[str, tuple]:
+	"""{step_id: (type, next step, else step)}, in step order."""
+	return {s.step_id: (s.step_type, s.next_step or "", s.else_step or "") for s in journey.steps}
+
+
+def test_demo_journeys_are_the_source_materials_five_flows(loaded):
+	journeys = {name: frappe.get_doc("Marketing Journey", name) for name in demo.JOURNEYS}
+	assert len(journeys) == 5
+	for journey in journeys.values():
+		assert journey.status == "Active"
+		journey.run_method("validate")  # still valid as saved
+
+	invitation = journeys[demo.INVITATION]
+	assert (invitation.entry_type, invitation.entry_target_list, invitation.campaign) == (
+		"Target List",
+		demo.KEY_STAFF,
+		demo.CAMPAIGN,
+	)
+	assert route_map(invitation) == {
+		"INVITE": ("Send Email", "ACCEPTED", ""),
+		"ACCEPTED": ("Branch", "MEETING", "DECLINED"),
+		"MEETING": ("Create Event", "", ""),
+		"DECLINED": ("Branch", "EXIT", ""),
+		"EXIT": ("Exit", "", ""),
+	}
+	accepted, declined = invitation.steps[1], invitation.steps[3]
+	assert (accepted.condition_type, accepted.response_type, accepted.within_days) == (
+		"Response",
+		"Accepted",
+		14,
+	)
+	assert (declined.condition_type, declined.response_type) == ("Response", "Declined")
+	assert invitation.steps[0].email_template == "Expo 2026 invitation"
+
+	white_paper = journeys[demo.WHITE_PAPER]
+	assert white_paper.entry_target_list == demo.PROSPECTS
+	assert route_map(white_paper) == {
+		"SEND": ("Send Email", "DOWNLOADED", ""),
+		"DOWNLOADED": ("Branch", "", "RESEND"),
+		"RESEND": ("Send Email", "", ""),
+	}
+	downloaded = white_paper.steps[1]
+	assert (downloaded.response_type, downloaded.within_days) == ("Downloaded", 7)
+	assert white_paper.steps[0].email_template == white_paper.steps[2].email_template
+	assert frappe.db.exists("Email Template", white_paper.steps[0].email_template)
+
+	webinar = journeys[demo.WEBINAR]
+	assert (webinar.entry_type, webinar.event, webinar.response_type) == (
+		"Event",
+		"Response Received",
+		"Registered",
+	)
+	assert route_map(webinar) == {
+		"ATTENDED": ("Branch", "", "WAIT"),
+		"WAIT": ("Wait", "CALL", ""),
+		"CALL": ("Create ToDo", "", ""),
+	}
+	attended, wait, call = webinar.steps
+	assert (attended.response_type, attended.within_days, wait.wait_days) == ("Attended", 1, 60)
+	# the call is the account manager's: the demo's customers' account manager and leads' owner
+	assert (
+		call.assign_to
+		== demo.REP
+		== frappe.db.get_value("Customer", "Arctic Foods Market", "account_manager")
+	)
+
+	first_order = journeys[demo.FIRST_ORDER]
+	assert (first_order.event, first_order.first_order_only, first_order.offset_days) == ("After Order", 1, 3)
+	assert route_map(first_order) == {"THANKS": ("Send Email", "CALL", ""), "CALL": ("Create ToDo", "", "")}
+
+	renewal = journeys[demo.RENEWAL]
+	assert (renewal.event, renewal.item, renewal.offset_months, renewal.offset_days, renewal.reentry) == (
+		"After Order",
+		demo.LICENCE,
+		11,
+		2,
+		"Per Source Document",
+	)
+	assert route_map(renewal) == {"REMIND": ("Send Email", "OFFER", ""), "OFFER": ("Create ToDo", "", "")}
+	assert frappe.db.exists("Item", demo.LICENCE)
+
+	# What a run made for someone goes with the demo: the stand meeting of an enrolment that accepted.
+	meeting = frappe.get_doc(
+		{"doctype": "Event", "subject": "Stand meeting", "starts_on": now_datetime(), "event_type": "Private"}
+	).insert()
+	(enrolment,) = insert_rows(
+		"Journey Enrolment",
+		[{"journey": demo.INVITATION, "member_doctype": "Customer", "member": "Arctic Foods Market",
+		  "status": "Completed", "current_step": "MEETING", "entry_key": frappe.generate_hash()}],
+	)  # fmt: skip
+	insert_rows(
+		"Journey Step Log",
+		[{"enrolment": enrolment, "journey": demo.INVITATION, "step_id": "MEETING", "outcome": "Done",
+		  "artefact_doctype": "Event", "artefact_name": meeting.name}],
+	)  # fmt: skip
+	demo.clear()
+	assert not frappe.db.exists("Event", meeting.name)
+	assert not frappe.db.exists("Journey Enrolment", enrolment)
+	assert not frappe.db.exists("Journey Step Log", {"enrolment": enrolment})
+	assert not frappe.db.exists("Marketing Journey", {"name": ("in", list(demo.JOURNEYS))})
+	assert not frappe.db.exists("Email Template", "Monitoring licence renewal")

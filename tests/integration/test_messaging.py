@@ -297,6 +297,68 @@ def test_requires_consent_reaches_only_granted_and_refused_is_never_used(world):
 # -- bounces ------------------------------------------------------------------------------------
 
 
+def test_a_bounce_report_pulled_by_an_incoming_email_account_stops_the_address(world, sink):
+	"""The whole receive path: Frappe's Email Account pulls a real POP3 mailbox; the bounce report
+	about our mail becomes a bounce (and no Communication), the reply next to it a Communication."""
+	from tests.integration.pop3_mailbox import PASSWORD, USER, Mailbox
+
+	(lead,) = people(world, 1)
+	email = frappe.db.get_value("Lead", lead, "email_id")
+	target = world.target_list([(lead, "Active")])
+	template = world.email_template("Hello", "<p>{{ member_name }}</p>")
+	activity = world.activity(world.campaign(), "Email", [target], email_template=template)
+	distribute_activity(activity.name)
+	flush()
+	(mail,) = queued(activity.name)
+	reply_subject = f"Re: Hello {world.tag}"
+
+	with Mailbox() as mailbox:
+		mailbox.put(dsn(mail.message_id, email))
+		mailbox.put(
+			f"From: Somebody <somebody-{world.tag}@example.org>\nTo: {USER}\nSubject: {reply_subject}\n"
+			f"Message-Id: <reply-{world.tag}@example.org>\nContent-Type: text/plain\n\nThanks, we will come.\n"
+		)
+		account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": f"CRM Test Inbox {world.tag}",
+				"email_id": USER,
+				"password": PASSWORD,
+				"enable_incoming": 1,
+				"use_imap": 0,
+				"email_server": "127.0.0.1",
+				"incoming_port": mailbox.port,
+				"use_ssl": 0,
+				"email_sync_option": "ALL",
+				"enable_outgoing": 0,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			account.receive()  # commits per mail, as the scheduler's pull does
+			assert mailbox.waiting() == []  # both pulled from the server
+			communications = frappe.get_all(
+				"Communication", {"email_account": account.name}, ["name", "subject"]
+			)
+		finally:
+			frappe.db.rollback()
+			for communication in frappe.get_all(
+				"Communication", {"email_account": account.name}, pluck="name"
+			):
+				frappe.delete_doc("Communication", communication, force=True, ignore_permissions=True)
+			frappe.delete_doc("Email Account", account.name, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+	assert [c.subject for c in communications] == [reply_subject]
+	(bounce,) = frappe.get_all("Email Bounce", {"email": email}, ["bounce_type", "source", "message_id"])
+	assert (bounce.bounce_type, bounce.source, bounce.message_id) == (
+		"Hard",
+		"Delivery Status Notification",
+		mail.message_id,
+	)
+	assert_stopped(world, lead, email, activity.name, [target])
+
+
 def dsn(original_message_id: str, recipient: str, status: str = "5.1.1") -> str:
 	"""A delivery-status notification as Postfix sends it (RFC 3464), about one of our mails."""
 	return f"""From: MAILER-DAEMON@mx.example.net

@@ -4,6 +4,7 @@ rate limits that a client-sent X-Forwarded-For does not get around.
 The server sees only committed data, so these tests commit what they build and delete it after.
 """
 
+import json
 import threading
 import urllib.error
 import urllib.parse
@@ -102,7 +103,7 @@ def test_rotating_x_forwarded_for_does_not_get_around_the_rate_limit(base_url):
 			"web_form": "Event Registration",
 			"data": frappe.as_json(
 				{
-					"doctype": "Campaign Response",
+					"doctype": "Marketing Confirmation",
 					"campaign": f"NO-SUCH-{random_string(6)}",
 					"email": "x@example.com",
 				}
@@ -124,3 +125,79 @@ def test_rotating_x_forwarded_for_does_not_get_around_the_rate_limit(base_url):
 	assert 429 in statuses, statuses
 	first = statuses.index(429)
 	assert first > 0 and set(statuses[:first]) == {417} and set(statuses[first:]) == {429}, statuses
+
+
+def test_the_registration_form_answers_a_new_a_known_and_a_registered_address_alike(base_url):
+	"""Over HTTP, as a browser posts the form: nothing in the answer tells whether an address is in the CRM."""
+	from tests.integration.helpers import default_company, make_campaign
+
+	tag = random_string(8).lower()
+	campaign = make_campaign("Approved", company=default_company()).name
+	new, known, registered = (f"{kind}-{tag}@example.com" for kind in ("new", "known", "registered"))
+	leads = [
+		frappe.get_doc({"doctype": "Lead", "first_name": f"Known {tag}", "email_id": email}).insert().name
+		for email in (known, registered)
+	]
+	frappe.get_doc(
+		{
+			"doctype": "Campaign Response",
+			"campaign": campaign,
+			"respondent_doctype": "Lead",
+			"respondent": leads[1],
+			"response_type": "Registered",
+		}
+	).insert()
+	frappe.db.commit()
+
+	def answer(email: str) -> tuple[int, dict]:
+		form = {
+			"doctype": "Marketing Confirmation",
+			"campaign": campaign,
+			"full_name": "Any Body",
+			"email": email,
+		}
+		request = urllib.request.Request(
+			f"{base_url}/api/method/{WEB_FORM_ACCEPT}",
+			data=urllib.parse.urlencode(
+				{"web_form": "Event Registration", "data": frappe.as_json(form)}
+			).encode(),
+			headers={"Accept": "application/json"},
+		)
+		try:
+			with urllib.request.urlopen(request, timeout=60) as response:
+				status, body = response.status, json.loads(response.read())
+		except urllib.error.HTTPError as e:
+			status, body = e.code, json.loads(e.read())
+		for varying in ("name", "creation", "modified", "email"):
+			body.get("message", {}).pop(varying, None)
+		return status, body
+
+	frappe.cache.delete_keys(f"rl:{WEB_FORM_ACCEPT}:")
+	try:
+		answers = [answer(email) for email in (new, known, registered)]
+	finally:
+		frappe.cache.delete_keys(f"rl:{WEB_FORM_ACCEPT}:")
+		frappe.db.rollback()  # a fresh snapshot: what the server committed
+		registrations = frappe.get_all(
+			"Campaign Response", {"campaign": campaign, "response_type": "Registered"}, pluck="email"
+		)
+		leads += frappe.get_all("Lead", {"email_id": new}, pluck="name")
+		held = frappe.get_all(
+			"Marketing Confirmation", {"email": ("in", [new, known, registered])}, pluck="name"
+		)
+		mails = frappe.get_all("Email Queue", {"reference_name": ("in", held or [""])}, pluck="name")
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", mails or [""])})
+		frappe.db.delete("Email Queue", {"name": ("in", mails or [""])})
+		frappe.db.delete("Marketing Confirmation", {"name": ("in", held or [""])})
+		frappe.db.delete("Campaign Response", {"campaign": campaign})
+		for lead in leads:
+			frappe.delete_doc("Lead", lead, force=True)
+		frappe.delete_doc("Campaign", campaign, force=True)
+		frappe.db.commit()
+
+	assert answers[0] == answers[1] == answers[2], answers
+	status, body = answers[0]
+	assert status == 200 and body["message"]["status"] == "Pending" and "person" not in body["message"]
+	assert set(body) == {"message"}  # no message for one address that another does not get
+	# behind the same answer: the new address registered at once, the known one waits for its link
+	assert new in registrations and known not in registrations and len(held) == 3

@@ -219,7 +219,7 @@ def test_the_registration_form_gives_its_lead_the_landing_utm_values_and_identif
 	assert UTM_COOKIE in browser.cookies and VISITOR_COOKIE not in browser.cookies
 
 	form = {
-		"doctype": "Campaign Response",
+		"doctype": "Marketing Confirmation",
 		"web_form_name": "event-registration",
 		"campaign": world.campaign,
 		"full_name": "Olena Web",

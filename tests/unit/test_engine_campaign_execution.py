@@ -2,6 +2,7 @@
 
 from collections import Counter
 from datetime import date
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
@@ -56,6 +57,19 @@ def test_signature_verifies_and_any_change_breaks_it():
 	assert not tracking.verify("secret", {k: v for k, v in params.items() if k != "u"}, sig)
 	assert not tracking.verify("secret", params, "")
 	assert not tracking.verify("secret", {**params, "r": "x\ne=open"}, sig)
+
+
+def test_signed_query_is_the_urlencoded_parameters_with_their_signature():
+	params = {
+		"a": "Expo 2026 / Київ",
+		"d": "Lead",
+		"r": "CRM-LEAD-2026-00001",
+		"u": "https://x.example/a?b=c&d=e f",
+	}
+	for _twice in range(2):  # the second time from the quoted values kept
+		query = tracking.signed_query("secret", params)
+		assert query == urlencode({**params, "s": tracking.sign("secret", params)})
+	assert tracking.verify("secret", params, dict(parse_qsl(query))["s"])
 
 
 def test_milestone_after_the_end_is_refused_and_scheduled_day_is_the_end_without_one():

@@ -3,6 +3,7 @@ schedules, and reading bounces from SMTP errors and delivery-status notification
 
 import email
 import email.policy
+import quopri
 from datetime import datetime, time
 
 import pytest
@@ -17,7 +18,7 @@ def test_build_mime_parses_back_with_both_parts_and_non_ascii_subject():
 		sender="=?utf-8?b?0JLRltGC0YDQvtCy0LA=?= <campaigns@example.com>",
 		recipient="ivan@example.com",
 		subject="Запрошення для Івана — стенд A1",
-		html_body="<p>Шановний Іване, " + "дуже довгий рядок " * 20 + "</p>",
+		html_qp=rules.qp("<p>Шановний Іване, " + "дуже довгий рядок " * 20 + "</p>"),
 		text_body="Шановний Іване",
 		message_id="abc.123@msg.localhost",
 		boundary="==b0undary",
@@ -30,6 +31,32 @@ def test_build_mime_parses_back_with_both_parts_and_non_ascii_subject():
 	assert message["List-Unsubscribe"] == "<https://x.example/u?a=1&s=2>"
 	assert "дуже довгий рядок " * 20 in message.get_body(("html",)).get_content()
 	assert message.get_body(("plain",)).get_content().strip() == "Шановний Іване"
+
+
+@pytest.mark.parametrize("width", [70, 73, 74, 75, 76, 77, 78, 150])
+def test_a_quoted_printable_frame_decodes_to_the_frame_with_each_mails_text(width):
+	marks = ("subjectmark", "bodymark", "linkmark")
+	# stretches of every length around the line limit, with escapes (=3D, UTF-8) where lines are cut
+	frame = (
+		'<html><head><title>subjectmark</title></head>\n<body style="color:#171717">'
+		+ "x" * (width - 40)
+		+ '<p a="b">bodymark</p>'
+		+ "é=" * width
+		+ '\t<a href="linkmark">Відписатися</a> \n</body>\n'
+	)
+	values = {
+		"subjectmark": "Запрошення " * 3,
+		"bodymark": "<p>Dear Ivan</p>" + "=" * width + " " * 3,
+		"linkmark": "https://x.example/u?a=1&amp;s=2",
+	}
+	encoded = rules.QuotedPrintableFrame(frame, marks).fill(values)
+
+	assert all(len(line) <= 76 for line in encoded.splitlines())
+	expected = frame
+	for mark, value in values.items():
+		expected = expected.replace(mark, value)
+	assert quopri.decodestring(encoded.encode()).decode() == expected
+	assert rules.qp_join([]) == "" and rules.qp_join(["a"]) == "a"
 
 
 def test_html_to_text_keeps_lines_and_links():

@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_marketing_app.campaign_execution import registration, responses
+from crm_marketing_app.campaign_execution import responses
 from crm_marketing_app.campaigns.rollups import campaigns_named, update_lead_rollups
 from crm_marketing_app.scoring.incremental import rescore_respondents
 
@@ -21,6 +21,7 @@ class CampaignResponse(Document):
 		channel: DF.Data | None
 		email: DF.Data | None
 		full_name: DF.Data | None
+		journey: DF.Link | None
 		lead: DF.Link | None
 		message_id: DF.Data | None
 		notes: DF.SmallText | None
@@ -58,8 +59,6 @@ class CampaignResponse(Document):
 
 	# end: auto-generated types
 	def validate(self):
-		if frappe.flags.in_web_form and self.is_new():
-			registration.prepare(self)
 		self.fill_from_activity()
 		self.full_name = self.full_name or responses.respondent_name(self)
 

@@ -29,4 +29,4 @@ class MarketingConfirmation(Document):
 		optin.validate(self)
 
 	def after_insert(self):
-		optin.send_confirmation(self)
+		optin.after_insert(self)

@@ -6,13 +6,12 @@ from collections import Counter, defaultdict
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count
 
+from crm_marketing_app.journeys import performance
 from crm_marketing_app.journeys.checks import OPEN_STATUSES, member_doctypes
-from crm_marketing_app.journeys.enrolments import ENROLMENT, enrol
+from crm_marketing_app.journeys.enrolments import ENROLMENT, LOG, enrol
 from crm_marketing_app.target_lists.query import contact_columns
 
-STEP_LOG = "Journey Step Log"
 # The person's form lists at most this many of their enrolments, the newest first.
 MEMBER_JOURNEYS_SHOWN = 20
 
@@ -20,35 +19,20 @@ MEMBER_JOURNEYS_SHOWN = 20
 @frappe.whitelist()
 def step_counts(journey: str) -> dict:
 	"""Per step: `waiting` (open enrolments standing on it) and the log's `done`, `yes`, `no`,
-	`skipped`, `failed`; and the journey's enrolments per status. What the user may not read
-	stays out (a Sales User reads enrolments, not the step log)."""
+	`skipped`, `failed`; and the journey's enrolments per status: the Journey Performance figures
+	of everyone who entered. What the user may not read stays out (a Sales User reads enrolments,
+	not the step log)."""
 	frappe.has_permission("Marketing Journey", "read", doc=journey, throw=True)
+	everyone = frappe._dict(journey=journey)
 	steps: dict[str, Counter] = defaultdict(Counter)
 	statuses: Counter = Counter()
 	if frappe.has_permission(ENROLMENT, "read"):
-		e = frappe.qb.DocType(ENROLMENT)
-		rows = (
-			frappe.qb.from_(e)
-			.select(e.current_step, e.status, Count("*"))
-			.where(e.journey == journey)
-			.groupby(e.current_step, e.status)
-			.run()
-		)
-		for step_id, status, people in rows:
-			statuses[status] += people
-			if status in OPEN_STATUSES:
-				steps[step_id]["waiting"] += people
-	if frappe.has_permission(STEP_LOG, "read"):
-		log = frappe.qb.DocType(STEP_LOG)
-		rows = (
-			frappe.qb.from_(log)
-			.select(log.step_id, log.outcome, Count("*"))
-			.where((log.journey == journey) & log.outcome.isnotnull() & (log.outcome != ""))
-			.groupby(log.step_id, log.outcome)
-			.run()
-		)
-		for step_id, outcome, people in rows:
-			steps[step_id][outcome.lower()] += people
+		statuses.update(performance.statuses(everyone))
+		for step_id, people in performance.standing(everyone).items():
+			steps[step_id]["waiting"] = sum(people.get(status, 0) for status in OPEN_STATUSES)
+	if frappe.has_permission(LOG, "read"):
+		for step_id, visits in performance.outcomes(everyone).items():
+			steps[step_id].update({outcome.lower(): count for outcome, count in visits.items()})
 	return {"steps": steps, "statuses": statuses}
 
 

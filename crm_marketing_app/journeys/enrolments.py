@@ -16,6 +16,7 @@ from crm_marketing_app.bulk import insert_rows
 from crm_marketing_app.journeys.checks import OPEN_STATUSES
 
 ENROLMENT = "Journey Enrolment"
+LOG = "Journey Step Log"
 
 
 def end_open_enrolments(journey: str, status: str, criterion=None) -> int:

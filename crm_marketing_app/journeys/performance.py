@@ -12,9 +12,8 @@ from frappe.utils import add_days, getdate
 from crm_marketing_app.engine import stats
 from crm_marketing_app.engine.plan import ratio_percent
 from crm_marketing_app.journeys.checks import OPEN_STATUSES
-from crm_marketing_app.journeys.enrolments import ENROLMENT
+from crm_marketing_app.journeys.enrolments import ENROLMENT, LOG
 
-LOG = "Journey Step Log"
 OUTCOMES = ("Done", "Yes", "No", "Skipped", "Failed")
 VARIANTS = ("A", "B")
 

@@ -26,11 +26,10 @@ from crm_marketing_app.bulk import insert_rows, update_rows
 from crm_marketing_app.engine.journeys import Step, back_edges, route
 from crm_marketing_app.journeys import entry, goals
 from crm_marketing_app.journeys.checks import OPEN_STATUSES
-from crm_marketing_app.journeys.enrolments import ENROLMENT
+from crm_marketing_app.journeys.enrolments import ENROLMENT, LOG
 from crm_marketing_app.journeys.steps import ACTIONS, DECIDING, StepRun
 
 CHUNK = 500  # at most bulk.BATCH: a chunk's claims are then one INSERT, whose row count tells all
-LOG = "Journey Step Log"
 
 
 def run_journeys(now: datetime | str | None = None) -> dict[str, dict]:

@@ -29,7 +29,9 @@ def step_counts(journey: str) -> dict:
 	if frappe.has_permission(ENROLMENT, "read"):
 		statuses.update(performance.statuses(everyone))
 		for step_id, people in performance.standing(everyone).items():
-			steps[step_id]["waiting"] = sum(people.get(status, 0) for status in OPEN_STATUSES)
+			waiting = sum(people.get(status, 0) for status in OPEN_STATUSES)
+			if waiting:
+				steps[step_id]["waiting"] = waiting
 	if frappe.has_permission(LOG, "read"):
 		for step_id, visits in performance.outcomes(everyone).items():
 			steps[step_id].update({outcome.lower(): count for outcome, count in visits.items()})

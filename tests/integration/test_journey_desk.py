@@ -210,7 +210,8 @@ def insert_history(journey, leads):
 		frappe.get_all("Journey Enrolment", {"journey": journey.name}, ["member", "name"], as_list=True)
 	)
 	log = [("S1", "Done")] * 5 + [("S2", "Done")] * 4 + [("S3", "Yes"), ("S3", "No"), ("S5", "Failed")]
-	owners = leads * 3
+	# as the runner leaves them: whoever stands on a step has no outcome there in this pass
+	owners = leads + leads[1:] + [leads[3], leads[4], leads[4]]
 	insert_rows(
 		"Journey Step Log",
 		[
